@@ -1,0 +1,202 @@
+/**
+ * IPv4 CIDR arithmetic and the lab VPC's subnet plan. Pure: no Pulumi, no AWS.
+ */
+
+export interface Cidr {
+  /** The network address as an unsigned 32-bit number. */
+  base: number;
+  prefix: number;
+}
+
+/** AWS accepts VPC and subnet blocks from /16 to /28. */
+export const MIN_PREFIX = 16;
+export const MAX_PREFIX = 28;
+
+export function formatAddress(n: number): string {
+  return [24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join(".");
+}
+
+export function formatCidr(c: Cidr): string {
+  return `${formatAddress(c.base)}/${c.prefix}`;
+}
+
+/**
+ * Parses `a.b.c.d/n`. `what` names the argument in the error, so the caller's user knows which
+ * value to fix.
+ */
+export function parseCidr(text: string, what: string): Cidr {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text.trim());
+  if (!match) {
+    throw new Error(`${what}: "${text}" is not an IPv4 CIDR block such as 10.0.0.0/16`);
+  }
+  const octets = match.slice(1, 5).map(Number);
+  const prefix = Number(match[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) {
+    throw new Error(`${what}: "${text}" is not an IPv4 CIDR block such as 10.0.0.0/16`);
+  }
+  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const base = prefix === 0 ? 0 : (address & (~0 << (32 - prefix))) >>> 0;
+  if (base !== address) {
+    throw new Error(
+      `${what}: "${text}" has host bits set; did you mean ${formatCidr({ base, prefix })}?`,
+    );
+  }
+  return { base, prefix };
+}
+
+function size(c: Cidr): number {
+  return 2 ** (32 - c.prefix);
+}
+
+/** True when the two blocks share at least one address. */
+export function overlaps(a: Cidr, b: Cidr): boolean {
+  return a.base < b.base + size(b) && b.base < a.base + size(a);
+}
+
+/** True when `inner` lies entirely inside `outer`. */
+export function contains(outer: Cidr, inner: Cidr): boolean {
+  return inner.base >= outer.base && inner.base + size(inner) <= outer.base + size(outer);
+}
+
+/** The `index`-th block of length `prefix` inside `within`. */
+export function nthSubnet(within: Cidr, prefix: number, index: number): Cidr {
+  return { base: within.base + index * 2 ** (32 - prefix), prefix };
+}
+
+export type Tier = "public" | "private";
+export const TIERS: readonly Tier[] = ["public", "private"];
+
+export interface SubnetPlanInput {
+  /** The VPC block. */
+  vpcCidr: string;
+  /** Tiers in the VPC, each getting one subnet per AZ. */
+  tiers: readonly Tier[];
+  azCount: number;
+  /** Subnet prefix length; by default /24 when it fits, else the largest equal split. */
+  subnetPrefix?: number;
+  /** Explicit blocks per tier (one per AZ), instead of the computed plan. */
+  subnetCidrs?: Partial<Record<Tier, readonly string[]>>;
+}
+
+export interface PlannedSubnet {
+  tier: Tier;
+  /** 0-based index of the AZ among the Region's available AZs. */
+  azIndex: number;
+  cidr: string;
+}
+
+export const MAX_AZ_COUNT = 4;
+
+/**
+ * Lays out one subnet per tier per AZ. Blocks are allocated AZ by AZ (`public-1`, `private-1`,
+ * `public-2`, ...), so adding an AZ never moves an existing subnet, and with a /16 and one AZ the
+ * plan is the labs' familiar 10.0.0.0/24 public, 10.0.1.0/24 private.
+ */
+export function planSubnets(input: SubnetPlanInput): PlannedSubnet[] {
+  const vpc = parseCidr(input.vpcCidr, "cidr");
+  if (vpc.prefix < MIN_PREFIX || vpc.prefix > MAX_PREFIX) {
+    throw new Error(
+      `cidr: "${input.vpcCidr}" must be between /${MIN_PREFIX} and /${MAX_PREFIX} (AWS VPC limits)`,
+    );
+  }
+  if (!Number.isInteger(input.azCount) || input.azCount < 1 || input.azCount > MAX_AZ_COUNT) {
+    throw new Error(
+      `azCount: must be a whole number from 1 to ${MAX_AZ_COUNT}; got ${input.azCount}`,
+    );
+  }
+  if (input.tiers.length === 0) {
+    throw new Error("tiers: name at least one of public, private");
+  }
+  if (new Set(input.tiers).size !== input.tiers.length) {
+    throw new Error(`tiers: each tier may appear once; got ${input.tiers.join(", ")}`);
+  }
+  const planned = input.subnetCidrs
+    ? explicitPlan(vpc, input)
+    : computedPlan(vpc, input.tiers, input.azCount, input.subnetPrefix);
+  assertNoOverlap(planned);
+  return planned;
+}
+
+function computedPlan(
+  vpc: Cidr,
+  tiers: readonly Tier[],
+  azCount: number,
+  subnetPrefix: number | undefined,
+): PlannedSubnet[] {
+  const needed = tiers.length * azCount;
+  const bitsNeeded = Math.ceil(Math.log2(needed));
+  const smallestFitting = vpc.prefix + bitsNeeded;
+  const prefix = subnetPrefix ?? Math.max(24, smallestFitting);
+  if (prefix > MAX_PREFIX || smallestFitting > MAX_PREFIX) {
+    throw new Error(
+      `cidr: ${formatCidr(vpc)} is too small for ${needed} subnets (${tiers.length} tiers x ${azCount} AZs) of at least /${MAX_PREFIX}; use a larger block or fewer AZs`,
+    );
+  }
+  if (prefix < vpc.prefix || prefix > MAX_PREFIX) {
+    throw new Error(
+      `subnetPrefix: /${prefix} must lie between the VPC's /${vpc.prefix} and /${MAX_PREFIX}`,
+    );
+  }
+  if (needed > 2 ** (prefix - vpc.prefix)) {
+    throw new Error(
+      `subnetPrefix: ${needed} subnets of /${prefix} do not fit in ${formatCidr(vpc)}; use /${smallestFitting} or longer`,
+    );
+  }
+  const plan: PlannedSubnet[] = [];
+  for (let azIndex = 0; azIndex < azCount; azIndex++) {
+    tiers.forEach((tier, tierIndex) => {
+      const cidr = nthSubnet(vpc, prefix, azIndex * tiers.length + tierIndex);
+      plan.push({ tier, azIndex, cidr: formatCidr(cidr) });
+    });
+  }
+  return plan;
+}
+
+function explicitPlan(vpc: Cidr, input: SubnetPlanInput): PlannedSubnet[] {
+  const given = input.subnetCidrs ?? {};
+  for (const tier of Object.keys(given)) {
+    if (!input.tiers.includes(tier as Tier)) {
+      throw new Error(
+        `subnetCidrs.${tier}: the VPC has no ${tier} tier (tiers: ${input.tiers.join(", ")})`,
+      );
+    }
+  }
+  const plan: PlannedSubnet[] = [];
+  for (const tier of input.tiers) {
+    const blocks = given[tier];
+    if (!blocks || blocks.length !== input.azCount) {
+      throw new Error(
+        `subnetCidrs.${tier}: give one block per AZ (${input.azCount}); got ${blocks?.length ?? 0}`,
+      );
+    }
+    blocks.forEach((text, azIndex) => {
+      const block = parseCidr(text, `subnetCidrs.${tier}[${azIndex}]`);
+      if (block.prefix > MAX_PREFIX) {
+        throw new Error(
+          `subnetCidrs.${tier}[${azIndex}]: "${text}" is smaller than /${MAX_PREFIX}`,
+        );
+      }
+      if (!contains(vpc, block)) {
+        throw new Error(
+          `subnetCidrs.${tier}[${azIndex}]: "${text}" lies outside the VPC block ${formatCidr(vpc)}`,
+        );
+      }
+      plan.push({ tier, azIndex, cidr: formatCidr(block) });
+    });
+  }
+  return plan;
+}
+
+function assertNoOverlap(plan: readonly PlannedSubnet[]): void {
+  for (let i = 0; i < plan.length; i++) {
+    for (let j = i + 1; j < plan.length; j++) {
+      const a = parseCidr(plan[i].cidr, "subnet");
+      const b = parseCidr(plan[j].cidr, "subnet");
+      if (overlaps(a, b)) {
+        throw new Error(
+          `subnetCidrs: ${plan[i].tier} ${plan[i].cidr} overlaps ${plan[j].tier} ${plan[j].cidr}; subnets of one VPC must not overlap`,
+        );
+      }
+    }
+  }
+}

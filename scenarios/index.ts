@@ -1,0 +1,40 @@
+/**
+ * The registry of labs. A stack's config `scenario` picks one; anything else fails before a
+ * single resource is registered, listing the valid names.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { publicVsPrivate } from "./public-vs-private";
+import { Scenario, ScenarioConfig } from "./scenario";
+
+export const SCENARIOS: readonly Scenario[] = [publicVsPrivate];
+
+export function scenarioNames(): string[] {
+  return SCENARIOS.map((s) => s.name);
+}
+
+/** The scenario of that name, or an error that lists every valid name. */
+export function findScenario(name: string | undefined): Scenario {
+  const valid = scenarioNames().join(", ");
+  if (name === undefined || name === "") {
+    throw new Error(
+      `config "scenario" is not set; set it with \`pulumi config set scenario <name>\`, one of: ${valid}`,
+    );
+  }
+  const found = SCENARIOS.find((s) => s.name === name);
+  if (!found) {
+    throw new Error(`config "scenario" is "${name}", which is not a lab; valid names: ${valid}`);
+  }
+  return found;
+}
+
+/** Runs the scenario the stack's config names and returns its stack outputs. */
+export function runProgram(config: pulumi.Config = new pulumi.Config()): Record<string, unknown> {
+  const scenario = findScenario(config.get("scenario"));
+  const result = scenario.run(new ScenarioConfig(scenario.name, scenario.config, config));
+  return {
+    scenario: scenario.name,
+    ...result.outputs,
+    expectations: result.expectations,
+    checks: result.checks,
+  };
+}

@@ -1,0 +1,111 @@
+import * as pulumi from "@pulumi/pulumi";
+import { LabBucket } from "../components/lab-bucket";
+import {
+  bucketListPutPolicy,
+  currentRegion,
+  eiceSsh,
+  FAIL_FAST,
+  NO_RETRY_ENV,
+  twoHostLab,
+} from "./common";
+import { Check, Expectation, Scenario } from "./scenario";
+
+/**
+ * Why VPC endpoints exist: the same host, the same credentials, the same bucket. From the
+ * public subnet the request leaves through the internet gateway and works; from the private
+ * subnet there is no route to S3's public addresses and the CLI waits until it gives up.
+ */
+export const publicVsPrivate: Scenario = {
+  name: "public-vs-private",
+  title: "Public vs private subnet: the private host cannot reach S3",
+  seeds: ["001", "004"],
+  summary:
+    "One VPC with a public and a private subnet and a host in each, both allowed to use one private bucket. " +
+    "The public host reaches S3 through the internet gateway; the private host has no route to S3's public " +
+    "addresses, so the same command times out. DNS answers from both: resolving is not reaching.",
+  config: [],
+  run(config) {
+    const instanceType = config.string("instanceType");
+    const bucket = new LabBucket("lab");
+    const policy = bucketListPutPolicy(bucket.arn);
+    const lab = twoHostLab({
+      vpc: { azCount: config.integer("azCount", { min: 1, max: 4 }) },
+      instanceType,
+      publicHost: { policy },
+      privateHost: { policy },
+    });
+    const region = currentRegion();
+
+    const expectations: Expectation[] = [
+      {
+        from: "public-host",
+        to: { kind: "aws-service", service: "s3", resource: "lab" },
+        probe: "request",
+        outcome: "works",
+        why: "the public subnet routes 0.0.0.0/0 to the internet gateway and the host has a public IP",
+      },
+      {
+        from: "private-host",
+        to: { kind: "aws-service", service: "s3", resource: "lab" },
+        probe: "request",
+        outcome: "times-out",
+        why: "the private subnet has no route to S3's public addresses (no IGW route, no NAT, no endpoint)",
+      },
+      {
+        from: "private-host",
+        to: { kind: "aws-service", service: "s3" },
+        probe: "dns",
+        outcome: "resolves-public",
+        why: "the VPC resolver answers every host; the S3 name maps to public addresses",
+      },
+    ];
+
+    const checks = pulumi
+      .all([region, bucket.bucketName, lab.publicHost.instanceId, lab.privateHost.instanceId])
+      .apply(([r, name, publicId, privateId]): Check[] => [
+        {
+          host: "public-host",
+          connect: eiceSsh(publicId, r),
+          steps: [
+            {
+              run: `echo hello > hello.txt && aws s3 cp hello.txt s3://${name}/hello.txt --region ${r}`,
+              expect: `upload: ./hello.txt to s3://${name}/hello.txt`,
+            },
+            {
+              run: `aws s3 ls s3://${name} --region ${r}`,
+              expect: "a line listing hello.txt",
+            },
+          ],
+        },
+        {
+          host: "private-host",
+          connect: eiceSsh(privateId, r),
+          steps: [
+            {
+              run: `dig +short ${name}.s3.${r}.amazonaws.com`,
+              expect: "public addresses (the name resolves; there is just no way to reach them)",
+            },
+            {
+              run: `${NO_RETRY_ENV} aws s3 ls s3://${name} --region ${r} ${FAIL_FAST}`,
+              expect: `Connect timeout on endpoint URL: "https://${name}.s3.${r}.amazonaws.com/..."`,
+            },
+          ],
+        },
+      ]);
+
+    return {
+      outputs: {
+        region,
+        vpcId: lab.vpc.vpcId,
+        bucketName: bucket.bucketName,
+        publicHostId: lab.publicHost.instanceId,
+        publicHostPublicIp: lab.publicHost.publicIp,
+        privateHostId: lab.privateHost.instanceId,
+        privateHostPrivateIp: lab.privateHost.privateIp,
+        instanceConnectEndpointId: lab.eice.endpointId,
+      },
+      expectations,
+      checks,
+    };
+  },
+};

@@ -1,0 +1,215 @@
+/**
+ * What a lab is, as data: its config, what it builds, what the seed observed and the commands a
+ * person runs to see it. Every file in this folder but index.ts exports one `Scenario`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/** What a probe from a host is expected to show. */
+export type Outcome =
+  /** The request succeeds. */
+  | "works"
+  /** No route or no open port: the client waits and gives up. */
+  | "times-out"
+  /** The request reaches the service and a policy refuses it. */
+  | "403"
+  /** The name resolves to addresses inside the VPC. */
+  | "resolves-private"
+  /** The name resolves to the service's public addresses. */
+  | "resolves-public";
+
+/**
+ * The other end of a probe, by the logical names the scenario gave its resources, so a model
+ * can find them in the resource graph.
+ */
+export type Target =
+  /** An AWS service. `via` names the interface endpoint whose own DNS name is used. */
+  | {
+      kind: "aws-service";
+      service: "s3" | "dynamodb" | "cloudformation" | "sts";
+      /** Logical name of the bucket or table the request is about, when it is about one. */
+      resource?: string;
+      /** Logical name of an interface endpoint whose endpoint-specific DNS name is used. */
+      via?: string;
+    }
+  /** Another lab host, on a TCP port. */
+  | { kind: "instance"; host: string; port: number }
+  /** An endpoint service reached through the named interface endpoint. */
+  | { kind: "endpoint-service"; via: string; port: number }
+  /** Anything on the internet. */
+  | { kind: "internet"; url: string };
+
+export interface Expectation {
+  /** Logical name of the host the probe runs on. */
+  from: string;
+  to: Target;
+  /** A DNS lookup, or a request (HTTPS API call, HTTP GET, SSH). */
+  probe: "dns" | "request";
+  outcome: Outcome;
+  /** One line saying why, in the lab's terms. */
+  why: string;
+}
+
+/** The commands a person runs on one host, each with what it should print. */
+export interface Check {
+  host: string;
+  /** How to get a shell on the host (Instance Connect, SSH from the admin CIDR...). */
+  connect: string;
+  steps: { run: string; expect: string }[];
+}
+
+export type ConfigType = "string" | "integer" | "boolean";
+
+/** A config key a scenario reads. Pulumi.yaml declares the same key with the same default. */
+export interface ConfigKey {
+  key: string;
+  type: ConfigType;
+  description: string;
+  default?: string | number | boolean;
+  /** The accepted values, for a string key with a fixed set. */
+  allowed?: readonly string[];
+}
+
+/** What a scenario's program returns: stack outputs, and the lab's expectations and checks. */
+export interface ScenarioResult {
+  outputs: Record<string, pulumi.Input<unknown>>;
+  expectations: Expectation[];
+  checks: pulumi.Input<Check[]>;
+}
+
+export interface Scenario {
+  /** The stack name and the value of config `scenario`. */
+  name: string;
+  title: string;
+  /** Seed files this lab rebuilds (shared/seeds). */
+  seeds: string[];
+  /** One paragraph: what the lab shows. */
+  summary: string;
+  /** Config keys this scenario reads, beyond the shared ones. */
+  config: readonly ConfigKey[];
+  /**
+   * Values the offline plan uses for keys a real stack must set (an admin CIDR, say): examples,
+   * never defaults.
+   */
+  offlineConfig?: Record<string, string>;
+  run(config: ScenarioConfig): ScenarioResult;
+}
+
+/** Keys every scenario may read. */
+export const SHARED_CONFIG: readonly ConfigKey[] = [
+  {
+    key: "scenario",
+    type: "string",
+    description: "Which lab this stack builds (see README). Each Pulumi.<scenario>.yaml sets it.",
+  },
+  {
+    key: "instanceType",
+    type: "string",
+    default: "t4g.nano",
+    description:
+      "EC2 instance type of the lab hosts. Graviton types (t4g, m7g...) boot the arm64 image, others x86_64.",
+  },
+  {
+    key: "azCount",
+    type: "integer",
+    default: 1,
+    description:
+      "How many Availability Zones the lab VPC spans (1-4). One is enough for every lab.",
+  },
+];
+
+/**
+ * Typed access to a scenario's config. Reading a key the scenario did not declare is a
+ * programming error; a value of the wrong type or outside `allowed` is the user's, and the
+ * error names the key and how to fix it.
+ */
+export class ScenarioConfig {
+  private readonly keys: Map<string, ConfigKey>;
+
+  constructor(
+    readonly scenario: string,
+    declared: readonly ConfigKey[],
+    private readonly config: pulumi.Config = new pulumi.Config(),
+  ) {
+    this.keys = new Map([...SHARED_CONFIG, ...declared].map((k) => [k.key, k]));
+  }
+
+  string(key: string): string {
+    const spec = this.spec(key, "string");
+    const value = this.config.get(key) ?? (spec.default as string | undefined);
+    if (value === undefined || value === "") {
+      throw new ConfigError(
+        this.scenario,
+        key,
+        `is required: set it with \`pulumi config set ${key} <value>\` (${spec.description})`,
+      );
+    }
+    if (spec.allowed && !spec.allowed.includes(value)) {
+      throw new ConfigError(
+        this.scenario,
+        key,
+        `must be one of ${spec.allowed.join(", ")}; got "${value}"`,
+      );
+    }
+    return value;
+  }
+
+  /** A string key whose empty default means "not set". */
+  optionalString(key: string): string | undefined {
+    const spec = this.spec(key, "string");
+    const value = this.config.get(key) ?? (spec.default as string | undefined);
+    return value === "" ? undefined : value;
+  }
+
+  integer(key: string, range: { min?: number; max?: number } = {}): number {
+    const spec = this.spec(key, "integer");
+    const raw = this.config.get(key);
+    const value = raw === undefined ? (spec.default as number | undefined) : Number(raw);
+    if (value === undefined) {
+      throw new ConfigError(this.scenario, key, "is required: set it with `pulumi config set`");
+    }
+    if (!Number.isInteger(value)) {
+      throw new ConfigError(this.scenario, key, `must be a whole number; got "${raw}"`);
+    }
+    if (
+      (range.min !== undefined && value < range.min) ||
+      (range.max !== undefined && value > range.max)
+    ) {
+      throw new ConfigError(
+        this.scenario,
+        key,
+        `must be between ${range.min ?? "-"} and ${range.max ?? "-"}; got ${value}`,
+      );
+    }
+    return value;
+  }
+
+  boolean(key: string): boolean {
+    const spec = this.spec(key, "boolean");
+    const raw = this.config.get(key);
+    if (raw === undefined) return spec.default as boolean;
+    if (raw !== "true" && raw !== "false") {
+      throw new ConfigError(this.scenario, key, `must be true or false; got "${raw}"`);
+    }
+    return raw === "true";
+  }
+
+  private spec(key: string, type: ConfigType): ConfigKey {
+    const spec = this.keys.get(key);
+    if (!spec) {
+      throw new Error(
+        `scenario ${this.scenario} reads config "${key}" without declaring it in its \`config\` list`,
+      );
+    }
+    if (spec.type !== type) {
+      throw new Error(`config "${key}" is declared as ${spec.type}, read as ${type}`);
+    }
+    return spec;
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(scenario: string, key: string, problem: string) {
+    super(`config "${key}" (scenario ${scenario}) ${problem}`);
+    this.name = "ConfigError";
+  }
+}

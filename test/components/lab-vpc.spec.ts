@@ -1,0 +1,135 @@
+import { strict as assert } from "assert";
+import { LabVpc } from "../../components/lab-vpc";
+import { build, engine, resolve, useEngine } from "../helpers/engine";
+
+const ROUTE = "aws:ec2/route:Route";
+const RT = "aws:ec2/routeTable:RouteTable";
+const SUBNET = "aws:ec2/subnet:Subnet";
+
+describe("LabVpc", () => {
+  useEngine();
+
+  it("turns on DNS support and hostnames (interface endpoint private DNS needs both)", async () => {
+    await build(() => new LabVpc("net"));
+    const vpc = engine.get("aws:ec2/vpc:Vpc", "net-vpc");
+    assert.equal(vpc.inputs.cidrBlock, "10.0.0.0/16");
+    assert.equal(vpc.inputs.enableDnsSupport, true);
+    assert.equal(vpc.inputs.enableDnsHostnames, true);
+  });
+
+  it("routes the public tier to the internet gateway", async () => {
+    await build(() => new LabVpc("net"));
+    const igw = engine.get("aws:ec2/internetGateway:InternetGateway", "net-igw");
+    const publicRt = engine.get(RT, "net-public-rt");
+    const route = engine.get(ROUTE, "net-public-default");
+    assert.equal(route.inputs.routeTableId, publicRt.id);
+    assert.equal(route.inputs.destinationCidrBlock, "0.0.0.0/0");
+    assert.equal(route.inputs.gatewayId, igw.id);
+    assert.equal(route.parent, publicRt.urn);
+  });
+
+  it("gives the private tier no route out: no 0.0.0.0/0 on its route table", async () => {
+    await build(() => new LabVpc("net"));
+    const privateRt = engine.get(RT, "net-private-rt");
+    const routes = engine.ofType(ROUTE).filter((r) => r.inputs.routeTableId === privateRt.id);
+    assert.deepEqual(routes, []);
+    assert.equal(engine.ofType("aws:ec2/natGateway:NatGateway").length, 0);
+  });
+
+  it("associates each subnet with its tier's route table", async () => {
+    await build(() => new LabVpc("net", { azCount: 2 }));
+    const assoc = engine.ofType("aws:ec2/routeTableAssociation:RouteTableAssociation");
+    const table = (tier: string) => engine.get(RT, `net-${tier}-rt`).id;
+    const pairs = assoc.map((a) => {
+      const subnet = engine.byId(a.inputs.subnetId);
+      return `${subnet?.name} -> ${a.inputs.routeTableId === table("public") ? "public" : a.inputs.routeTableId === table("private") ? "private" : "?"}`;
+    });
+    assert.deepEqual(pairs.sort(), [
+      "net-private-1 -> private",
+      "net-private-2 -> private",
+      "net-public-1 -> public",
+      "net-public-2 -> public",
+    ]);
+  });
+
+  it("names subnets by tier and AZ ordinal, with planned CIDRs, public IPs on public only", async () => {
+    await build(() => new LabVpc("net", { azCount: 2 }));
+    const subnets = engine
+      .ofType(SUBNET)
+      .map(
+        (s) =>
+          `${s.name} ${s.inputs.cidrBlock} ${s.inputs.availabilityZone} ${s.inputs.mapPublicIpOnLaunch}`,
+      );
+    assert.deepEqual(subnets, [
+      "net-public-1 10.0.0.0/24 ap-northeast-2a true",
+      "net-public-2 10.0.2.0/24 ap-northeast-2b true",
+      "net-private-1 10.0.1.0/24 ap-northeast-2a false",
+      "net-private-2 10.0.3.0/24 ap-northeast-2b false",
+    ]);
+  });
+
+  it("exposes ids per tier and the AZs it uses", async () => {
+    const vpc = new LabVpc("net");
+    await engine.settle();
+    assert.deepEqual(await resolve(vpc.azs), ["ap-northeast-2a"]);
+    assert.deepEqual(await resolve(vpc.azIds), ["apne2-az1"]);
+    assert.equal(
+      await resolve(vpc.tier("private").routeTableId),
+      engine.get(RT, "net-private-rt").id,
+    );
+    assert.deepEqual(await resolve(vpc.tier("public").subnetIds), [
+      engine.get(SUBNET, "net-public-1").id,
+    ]);
+  });
+
+  it("builds a closed VPC with no internet gateway when the only tier is private", async () => {
+    await build(() => new LabVpc("closed", { cidr: "10.0.0.0/24", tiers: ["private"] }));
+    assert.equal(engine.ofType("aws:ec2/internetGateway:InternetGateway").length, 0);
+    assert.equal(engine.ofType(ROUTE).length, 0);
+    assert.equal(engine.get(SUBNET, "closed-private-1").inputs.cidrBlock, "10.0.0.0/24");
+  });
+
+  it("adds one NAT gateway in the first public subnet when asked, routed from the private tier", async () => {
+    await build(() => new LabVpc("net", { natGateway: true }));
+    const nat = engine.get("aws:ec2/natGateway:NatGateway", "net-nat");
+    assert.equal(nat.inputs.subnetId, engine.get(SUBNET, "net-public-1").id);
+    const route = engine.get(ROUTE, "net-private-default");
+    assert.equal(route.inputs.routeTableId, engine.get(RT, "net-private-rt").id);
+    assert.equal(route.inputs.natGatewayId, nat.id);
+  });
+
+  it("keeps every child name when the CIDR changes", async () => {
+    await build(() => new LabVpc("net"));
+    const before = engine.resources.map((r) => `${r.type} ${r.name}`);
+    engine.reset();
+    await build(() => new LabVpc("net", { cidr: "172.20.0.0/16" }));
+    assert.deepEqual(
+      engine.resources.map((r) => `${r.type} ${r.name}`),
+      before,
+    );
+  });
+
+  describe("refuses bad input before creating anything", () => {
+    const cases: [string, ConstructorParameters<typeof LabVpc>[1], RegExp][] = [
+      ["a malformed CIDR", { cidr: "10.0.0/16" }, /cidr: "10.0.0\/16" is not an IPv4 CIDR block/],
+      ["a CIDR with host bits", { cidr: "10.0.0.1/16" }, /did you mean 10.0.0.0\/16/],
+      ["an AZ count of 5", { azCount: 5 }, /azCount: must be a whole number from 1 to 4; got 5/],
+      [
+        "overlapping subnet blocks",
+        { subnetCidrs: { public: ["10.0.0.0/23"], private: ["10.0.1.0/24"] } },
+        /overlaps/,
+      ],
+      [
+        "NAT without a public tier",
+        { tiers: ["private"], natGateway: true },
+        /natGateway needs a public tier/,
+      ],
+    ];
+    for (const [title, args, error] of cases) {
+      it(title, async () => {
+        assert.throws(() => new LabVpc("bad", args), error);
+        assert.deepEqual(await engine.settle(), []);
+      });
+    }
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * The spec side of the mock engine: install it once per spec file, reset it per test, and
+ * resolve outputs so that an error inside an `apply` fails the spec instead of hanging it.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { engine, EngineOptions, RecordedResource } from "../../plan/mock-engine";
+
+export { engine };
+export type { RecordedResource };
+
+/** Installs the engine for the enclosing `describe` and resets it before every test. */
+export function useEngine(options: EngineOptions = {}): void {
+  before(async () => engine.install(options));
+  beforeEach(() => engine.reset(options));
+}
+
+/**
+ * The value of an output. Rejects when the output failed (an `apply` threw, an invoke was
+ * refused); resolves `undefined` when the value is unknown, as in a preview.
+ */
+export function resolve<T>(value: pulumi.Input<T>): Promise<T> {
+  const output = pulumi.output(value) as unknown as { promise(): Promise<T> };
+  return output.promise();
+}
+
+/** Parses a JSON property (a policy document, say) recorded as text. */
+export function json(value: unknown): Record<string, unknown> {
+  if (typeof value !== "string") {
+    throw new Error(`expected JSON text, got ${typeof value}: ${JSON.stringify(value)}`);
+  }
+  return JSON.parse(value) as Record<string, unknown>;
+}
+
+/** Runs `build`, waits for every registration, and returns what was recorded. */
+export async function build(buildFn: () => unknown): Promise<RecordedResource[]> {
+  const result = buildFn();
+  await resolveDeep(result);
+  return engine.settle();
+}
+
+async function resolveDeep(value: unknown): Promise<void> {
+  if (pulumi.Output.isInstance(value)) {
+    await resolve(value);
+  } else if (value && typeof value === "object" && !pulumi.Resource.isInstance(value)) {
+    await Promise.all(Object.values(value).map(resolveDeep));
+  }
+}
