@@ -122,7 +122,7 @@ export class LabInstance extends pulumi.ComponentResource {
     );
 
     this.instance = new aws.ec2.Instance(
-      `${name}-host`,
+      `${name}-instance`,
       {
         ami: image.value,
         instanceType,

@@ -135,7 +135,7 @@ export class ScenarioConfig {
 
   string(key: string): string {
     const spec = this.spec(key, "string");
-    const value = this.config.get(key) ?? (spec.default as string | undefined);
+    const value = this.raw(key) ?? (spec.default as string | undefined);
     if (value === undefined || value === "") {
       throw new ConfigError(
         this.scenario,
@@ -156,13 +156,13 @@ export class ScenarioConfig {
   /** A string key whose empty default means "not set". */
   optionalString(key: string): string | undefined {
     const spec = this.spec(key, "string");
-    const value = this.config.get(key) ?? (spec.default as string | undefined);
+    const value = this.raw(key) ?? (spec.default as string | undefined);
     return value === "" ? undefined : value;
   }
 
   integer(key: string, range: { min?: number; max?: number } = {}): number {
     const spec = this.spec(key, "integer");
-    const raw = this.config.get(key);
+    const raw = this.raw(key);
     const value = raw === undefined ? (spec.default as number | undefined) : Number(raw);
     if (value === undefined) {
       throw new ConfigError(this.scenario, key, "is required: set it with `pulumi config set`");
@@ -185,12 +185,21 @@ export class ScenarioConfig {
 
   boolean(key: string): boolean {
     const spec = this.spec(key, "boolean");
-    const raw = this.config.get(key);
+    const raw = this.raw(key);
     if (raw === undefined) return spec.default as boolean;
     if (raw !== "true" && raw !== "false") {
       throw new ConfigError(this.scenario, key, `must be true or false; got "${raw}"`);
     }
     return raw === "true";
+  }
+
+  /**
+   * The stack's value, or undefined when unset. An empty string also counts as unset: Pulumi.yaml
+   * gives a key that labs default differently the default "", meaning "this lab's default".
+   */
+  private raw(key: string): string | undefined {
+    const value = this.config.get(key);
+    return value === "" ? undefined : value;
   }
 
   private spec(key: string, type: ConfigType): ConfigKey {
