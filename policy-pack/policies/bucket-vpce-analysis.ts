@@ -1,0 +1,630 @@
+import { globCovers, globMatch, globOverlapsPrefix, hasWildcard } from "./glob";
+import {
+  ConditionClause,
+  NormalizedStatement,
+  ParsedDocument,
+  parsePolicyDocument,
+} from "./policy-document";
+import { PropertyPath, isKnownString, isUnknown } from "./unknowns";
+
+/**
+ * Does a bucket policy keep a bucket reachable only through VPC endpoints?
+ *
+ * The restriction that counts is an explicit Deny: an Allow conditioned on `aws:SourceVpce` (the
+ * seed lab's policy) never stops a principal whose identity policy already grants S3 access.
+ * The Deny statements together must cover every S3 action, the bucket and its objects, and every
+ * principal, with a negated string match on `aws:SourceVpce` and no other narrowing condition.
+ */
+
+export interface VpceRestrictionSettings {
+  /**
+   * Endpoint ids the Deny may exempt. When non-empty, every `aws:SourceVpce` value in a
+   * restricting statement must be one of them.
+   * @default [] (any endpoint id)
+   */
+  readonly approvedEndpointIds?: readonly string[];
+  /**
+   * Condition keys, besides `aws:SourceVpce`, that may narrow the Deny (compared ignoring case),
+   * for example `aws:PrincipalArn` for a break-glass role.
+   * @default []
+   */
+  readonly exemptionKeys?: readonly string[];
+}
+
+/** The bucket the policy is attached to. */
+export interface BucketTarget {
+  /** Bucket name; the engine's unknown sentinel during preview when not known yet. */
+  readonly name?: string;
+  /** `arn:<partition>:s3:::<name>`; used as is when known (it carries the partition). */
+  readonly arn?: string;
+}
+
+/** What a restricting policy needs and this one lacks. */
+export type RestrictionPart =
+  /** No Deny statement at all. */
+  | "deny"
+  /** The Deny does not cover every S3 action (`s3:*` or `*`), or uses NotAction. */
+  | "actions"
+  /** The bucket ARN itself (`arn:aws:s3:::b`: listing, bucket settings) is not covered. */
+  | "bucket-resource"
+  /** The objects (`arn:aws:s3:::b/*`: get, put, delete) are not covered. */
+  | "object-resource"
+  /** The Deny does not apply to every principal (`"*"` or `{"AWS": "*"}`), or uses NotPrincipal. */
+  | "principals"
+  /** The condition is not a negated string match on `aws:SourceVpce` alone (or exempts endpoints that are not approved). */
+  | "condition";
+
+export interface RestrictionProblem {
+  readonly part: RestrictionPart;
+  /** Index of the statement the problem is about; absent for problems of the whole document. */
+  readonly statement?: number;
+  /** One sentence, naming the statement and what it does. */
+  readonly detail: string;
+}
+
+export interface StatementVerdict {
+  readonly index: number;
+  readonly sid?: string;
+  readonly effect: "Allow" | "Deny" | "unknown";
+  /** Its Resource patterns cover the bucket ARN (whatever else the statement says). */
+  readonly coversBucket: boolean;
+  /** Its Resource patterns cover every object ARN (`<bucket>/*`). */
+  readonly coversObjects: boolean;
+  /** Its Resource patterns name the bucket or some of its objects at all. */
+  readonly touchesBucket: boolean;
+  /** A Deny that meets every requirement for the resources it covers. */
+  readonly restricts: boolean;
+  /** Why a Deny statement does not restrict (empty for Allow statements). */
+  readonly problems: readonly RestrictionProblem[];
+  /** `aws:SourceVpce` values its conditions name, whatever the operator. */
+  readonly endpointIds: readonly string[];
+}
+
+export interface BucketPolicyAnalysis {
+  /**
+   * - `restricted`: every request that does not come through an exempted endpoint is denied;
+   * - `not-restricted`: the policy is valid but does not restrict (see `missing`, `problems`);
+   * - `malformed`: AWS would reject the policy (see `error`);
+   * - `unknown`: values not known before the update decide the outcome (see `unknownPath`);
+   * - `absent`: there is no policy text.
+   */
+  readonly status: "restricted" | "not-restricted" | "malformed" | "unknown" | "absent";
+  /** Shorthand for `status === "restricted"`. */
+  readonly restricted: boolean;
+  /** The bucket's ARN, or undefined while its name is unknown. */
+  readonly bucketArn?: string;
+  /** `<bucketArn>/*`, or undefined while the bucket name is unknown. */
+  readonly objectArn?: string;
+  /** Distinct parts of `problems`, in a stable order. Empty when restricted. */
+  readonly missing: readonly RestrictionPart[];
+  /** Why the policy does not restrict, one entry per statement and part. */
+  readonly problems: readonly RestrictionProblem[];
+  /** One verdict per statement, in document order. */
+  readonly statements: readonly StatementVerdict[];
+  /** Indexes of the Deny statements that meet every requirement. */
+  readonly restrictingStatements: readonly number[];
+  /**
+   * Endpoint ids (or `StringNotLike` patterns) a request may come through and still pass every
+   * restricting statement. A connectivity model decides a request as: through one of these, the
+   * bucket policy does not deny it; through any other path (internet, NAT, another endpoint),
+   * S3 answers 403 whatever IAM allows. Empty unless restricted.
+   */
+  readonly exemptedEndpointIds: readonly string[];
+  /**
+   * Endpoint ids a Deny applies to *because* the request comes through them (`StringEquals`):
+   * the seed's verification flip. Requests through these get 403; other paths are not denied.
+   */
+  readonly deniedEndpointIds: readonly string[];
+  /** No Deny at all, but an Allow conditioned on `aws:SourceVpce` (the seed's policy). */
+  readonly allowOnly: boolean;
+  /** A Deny matches requests that do come through an endpoint (the seed's Allow->Deny flip). */
+  readonly verificationFlip: boolean;
+  /** Why AWS would reject the document (`malformed` only). */
+  readonly error?: string;
+  /**
+   * Path, inside the policy document, of the first unknown value that matters (`unknown` only);
+   * absent when what is unknown is the bucket's own name.
+   */
+  readonly unknownPath?: PropertyPath;
+  /** The Deny statement that would restrict the bucket, as a policy statement object. */
+  readonly suggestedStatement: Readonly<Record<string, unknown>>;
+}
+
+const SOURCE_VPCE = "aws:sourcevpce";
+const NEGATED = new Set(["stringnotequals", "stringnotequalsignorecase", "stringnotlike"]);
+const POSITIVE = new Set(["stringequals", "stringequalsignorecase", "stringlike"]);
+const PART_ORDER: readonly RestrictionPart[] = [
+  "deny",
+  "actions",
+  "bucket-resource",
+  "object-resource",
+  "principals",
+  "condition",
+];
+
+/**
+ * Analyses one bucket policy (JSON text or object) for one bucket. Pure and total: malformed
+ * input is reported in the result, never thrown.
+ */
+export function analyzeBucketPolicy(
+  policy: unknown,
+  bucket: string | BucketTarget,
+  settings: VpceRestrictionSettings = {},
+): BucketPolicyAnalysis {
+  const target = resolveTarget(typeof bucket === "string" ? { name: bucket } : bucket);
+  const parsed = parsePolicyDocument(policy, { requirePrincipal: true });
+  return analyzeParsed(parsed, target, settings);
+}
+
+interface ResolvedTarget {
+  readonly bucketArn?: string;
+  readonly objectArn?: string;
+}
+
+function resolveTarget(bucket: BucketTarget): ResolvedTarget {
+  if (isKnownString(bucket.arn) && /^arn:[^:]+:s3:::[^/]+$/.test(bucket.arn)) {
+    return { bucketArn: bucket.arn, objectArn: `${bucket.arn}/*` };
+  }
+  if (isKnownString(bucket.name) && bucket.name !== "") {
+    const arn = `arn:aws:s3:::${bucket.name}`;
+    return { bucketArn: arn, objectArn: `${arn}/*` };
+  }
+  return {};
+}
+
+function analyzeParsed(
+  parsed: ParsedDocument,
+  target: ResolvedTarget,
+  settings: VpceRestrictionSettings,
+): BucketPolicyAnalysis {
+  const approved = (settings.approvedEndpointIds ?? []).map((id) => id.toLowerCase());
+  const exemptKeys = new Set((settings.exemptionKeys ?? []).map((k) => k.toLowerCase()));
+  const base = {
+    bucketArn: target.bucketArn,
+    objectArn: target.objectArn,
+    restrictingStatements: [] as number[],
+    exemptedEndpointIds: [] as string[],
+    deniedEndpointIds: [] as string[],
+    allowOnly: false,
+    verificationFlip: false,
+  };
+  if (parsed.kind !== "document") {
+    const suggestedStatement = suggestDeny(target, settings.approvedEndpointIds ?? []);
+    const common = { ...base, restricted: false, statements: [], suggestedStatement };
+    switch (parsed.kind) {
+      case "absent":
+        return {
+          ...common,
+          status: "absent",
+          missing: ["deny"],
+          problems: [{ part: "deny", detail: "there is no bucket policy" }],
+        };
+      case "unknown":
+        return {
+          ...common,
+          status: "unknown",
+          missing: [],
+          problems: [],
+          unknownPath: parsed.path,
+        };
+      case "malformed":
+        return {
+          ...common,
+          status: "malformed",
+          missing: [],
+          problems: [],
+          error: `bucket policy ${parsed.error}`,
+        };
+    }
+  }
+
+  const verdicts = parsed.statements.map((s) => judgeStatement(s, target, approved, exemptKeys));
+  const knownDenies = parsed.statements
+    .map((s, i) => ({ s, v: verdicts[i] }))
+    .filter(({ s }) => s.effect === "Deny" && !s.unknownPath);
+  const restricting = knownDenies.filter(({ v }) => v.restricts);
+  const bucketCovered = restricting.some(({ v }) => v.coversBucket);
+  const objectsCovered = restricting.some(({ v }) => v.coversObjects);
+  const allEndpointValues = unique(verdicts.flatMap((v) => v.endpointIds));
+  const suggestedStatement = suggestDeny(
+    target,
+    approved.length ? (settings.approvedEndpointIds ?? []) : allEndpointValues,
+  );
+  const verificationFlip = knownDenies.some(({ s }) => flipValuesOf(s).length > 0);
+  const deniedEndpointIds = unique(knownDenies.flatMap(({ s }) => flipValuesOf(s)));
+
+  if (bucketCovered && objectsCovered) {
+    return {
+      ...base,
+      status: "restricted",
+      restricted: true,
+      missing: [],
+      problems: [],
+      statements: verdicts,
+      restrictingStatements: restricting.map(({ v }) => v.index),
+      exemptedEndpointIds: intersection(restricting.map(({ v }) => v.endpointIds)),
+      deniedEndpointIds,
+      verificationFlip,
+      suggestedStatement,
+    };
+  }
+
+  // Statements still waiting for preview values may turn out to restrict.
+  const pending = parsed.statements.find(
+    (s) => (s.effect !== "Allow" && s.unknownPath) || (s.effect === "Deny" && !target.bucketArn),
+  );
+  if (pending) {
+    return {
+      ...base,
+      status: "unknown",
+      restricted: false,
+      missing: [],
+      problems: [],
+      statements: verdicts,
+      ...(pending.unknownPath ? { unknownPath: pending.unknownPath } : {}),
+      suggestedStatement,
+    };
+  }
+
+  const problems: RestrictionProblem[] = [];
+  const seen = new Set<string>();
+  const add = (p: RestrictionProblem) => {
+    const key = `${p.statement ?? "-"}|${p.part}|${p.detail}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      problems.push(p);
+    }
+  };
+  const allowOnly =
+    knownDenies.length === 0 &&
+    parsed.statements.some(
+      (s) => s.effect === "Allow" && s.conditions.some((c) => c.key.toLowerCase() === SOURCE_VPCE),
+    );
+
+  if (knownDenies.length === 0) {
+    if (parsed.statements.length === 0) {
+      add({ part: "deny", detail: "the policy has no statements" });
+    } else if (allowOnly) {
+      const allows = parsed.statements.filter(
+        (s) =>
+          s.effect === "Allow" && s.conditions.some((c) => c.key.toLowerCase() === SOURCE_VPCE),
+      );
+      add({
+        part: "deny",
+        detail:
+          `${allows.map(label).join(", ")} only Allow${allows.length === 1 ? "s" : ""} requests through ` +
+          `${listOr(allEndpointValues)}; an Allow never stops a principal that already has access ` +
+          "through IAM (a role with s3:* in its identity policy reaches the bucket from anywhere), " +
+          "only an explicit Deny does",
+      });
+    } else {
+      add({ part: "deny", detail: "the policy has no Deny statement" });
+    }
+  } else {
+    const targets: {
+      part: RestrictionPart;
+      arn: string;
+      covered: boolean;
+      key: "coversBucket" | "coversObjects";
+    }[] = [
+      {
+        part: "bucket-resource",
+        arn: target.bucketArn!,
+        covered: bucketCovered,
+        key: "coversBucket",
+      },
+      {
+        part: "object-resource",
+        arn: target.objectArn!,
+        covered: objectsCovered,
+        key: "coversObjects",
+      },
+    ];
+    for (const t of targets) {
+      if (t.covered) {
+        continue;
+      }
+      const candidates = knownDenies.filter(({ v }) => v[t.key]);
+      if (candidates.length) {
+        for (const { v } of candidates) {
+          v.problems.forEach(add);
+        }
+        continue;
+      }
+      const hints: string[] = [];
+      for (const { s, v } of knownDenies) {
+        if (s.notResources) {
+          v.problems
+            .filter((p) => p.part === "bucket-resource" || p.part === "object-resource")
+            .forEach(add);
+        } else if (s.resources && s.resources.length) {
+          hints.push(`${label(s)} names ${s.resources.join(", ")}`);
+        }
+      }
+      add({
+        part: t.part,
+        detail: `no Deny statement covers ${t.arn}${hints.length ? ` (${hints.join("; ")})` : ""}`,
+      });
+    }
+  }
+
+  const missing = PART_ORDER.filter((part) => problems.some((p) => p.part === part));
+  return {
+    ...base,
+    status: "not-restricted",
+    restricted: false,
+    missing,
+    problems,
+    statements: verdicts,
+    deniedEndpointIds,
+    allowOnly,
+    verificationFlip,
+    suggestedStatement,
+  };
+}
+
+function judgeStatement(
+  s: NormalizedStatement,
+  target: ResolvedTarget,
+  approved: readonly string[],
+  exemptKeys: ReadonlySet<string>,
+): StatementVerdict {
+  const resources = s.resources ?? [];
+  const universal = (p: string) => globCovers(p, "arn:*:s3:::*") || globCovers(p, "arn:aws:s3:::*");
+  const coversBucket = target.bucketArn
+    ? resources.some((p) => globCovers(p, target.bucketArn!))
+    : resources.some(universal);
+  const coversObjects = target.objectArn
+    ? resources.some((p) => globCovers(p, target.objectArn!))
+    : resources.some(universal);
+  const touchesBucket =
+    !target.bucketArn ||
+    resources.some(
+      (p) => globMatch(p, target.bucketArn!) || globOverlapsPrefix(p, `${target.bucketArn}/`),
+    );
+  const endpointIds = unique(
+    s.conditions.filter((c) => c.key.toLowerCase() === SOURCE_VPCE).flatMap((c) => c.values),
+  );
+  const common = { index: s.index, ...(s.sid ? { sid: s.sid } : {}), effect: s.effect };
+  if (s.effect !== "Deny") {
+    return {
+      ...common,
+      coversBucket,
+      coversObjects,
+      touchesBucket,
+      restricts: false,
+      problems: [],
+      endpointIds,
+    };
+  }
+
+  const problems: RestrictionProblem[] = [];
+  const at = (part: RestrictionPart, detail: string) =>
+    problems.push({ part, statement: s.index, detail: `${label(s)} ${detail}` });
+
+  if (s.notActions) {
+    at(
+      "actions",
+      `uses NotAction, so it denies everything except ${s.notActions.join(", ")}; a statement with NotAction does not count`,
+    );
+  } else if (!(s.actions ?? []).some((a) => globCovers(a.toLowerCase(), "s3:*"))) {
+    at(
+      "actions",
+      `denies only ${(s.actions ?? []).join(", ") || "no action"}; it must deny every S3 action ("s3:*")`,
+    );
+  }
+
+  if (s.notResources) {
+    at(
+      "bucket-resource",
+      `uses NotResource (${s.notResources.join(", ")}); a statement with NotResource does not count`,
+    );
+  }
+
+  if (s.notPrincipal) {
+    at("principals", "uses NotPrincipal; a statement with NotPrincipal does not count");
+  } else if (!isEveryone(s.principal)) {
+    at(
+      "principals",
+      `applies only to ${JSON.stringify(s.principal)}; it must apply to every principal ("*")`,
+    );
+  }
+
+  judgeConditions(s, approved, exemptKeys).forEach((d) => at("condition", d));
+
+  return {
+    ...common,
+    coversBucket,
+    coversObjects,
+    touchesBucket,
+    restricts: problems.length === 0,
+    problems,
+    endpointIds,
+  };
+}
+
+function judgeConditions(
+  s: NormalizedStatement,
+  approved: readonly string[],
+  exemptKeys: ReadonlySet<string>,
+): string[] {
+  const out: string[] = [];
+  const vpce = s.conditions.filter((c) => c.key.toLowerCase() === SOURCE_VPCE);
+  if (s.conditions.length === 0) {
+    out.push(
+      "has no condition, so it denies every request, also those through the endpoint; " +
+        'it needs "StringNotEquals": {"aws:SourceVpce": [...]}',
+    );
+    return out;
+  }
+  if (vpce.length === 0) {
+    out.push(
+      `has no aws:SourceVpce condition (it tests ${s.conditions.map((c) => c.key).join(", ")}); ` +
+        'it needs "StringNotEquals": {"aws:SourceVpce": [...]}',
+    );
+  }
+  for (const c of vpce) {
+    const op = parseOperator(c.operator);
+    if (op.setOperator) {
+      out.push(
+        `tests aws:SourceVpce with ${c.operator}; set operators do not fit this single-valued key, use StringNotEquals`,
+      );
+    } else if (POSITIVE.has(op.base)) {
+      out.push(
+        `denies requests that DO come through ${listOr(c.values)} (${c.operator}): this is the lab's ` +
+          "verification flip, which blocks the endpoint and lets every other path in; use StringNotEquals",
+      );
+    } else if (!NEGATED.has(op.base)) {
+      out.push(
+        `tests aws:SourceVpce with ${c.operator}; only StringNotEquals or StringNotLike restrict to endpoints`,
+      );
+    } else if (c.values.length === 0) {
+      out.push("names no endpoint in its aws:SourceVpce condition");
+    } else {
+      for (const value of c.values) {
+        const isApproved = approved.includes(value.toLowerCase());
+        if (approved.length && !isApproved) {
+          out.push(
+            `exempts ${value}, which is not an approved endpoint (approvedEndpointIds: ${approved.join(", ")})`,
+          );
+        } else if (!approved.length && op.base === "stringnotlike" && hasWildcard(value)) {
+          out.push(
+            `exempts the pattern ${value}, which matches endpoints in other accounts too; name the endpoint ids`,
+          );
+        }
+      }
+    }
+  }
+  for (const c of s.conditions) {
+    const key = c.key.toLowerCase();
+    if (key !== SOURCE_VPCE && !exemptKeys.has(key)) {
+      out.push(
+        `also requires ${c.key} (${c.operator}), which narrows the Deny: a request from outside the ` +
+          `endpoint that does not match it is not denied (add the key to exemptionKeys if this is intended)`,
+      );
+    }
+  }
+  return out;
+}
+
+function parseOperator(operator: string): { base: string; setOperator: boolean } {
+  let op = operator.toLowerCase();
+  let setOperator = false;
+  for (const prefix of ["foranyvalue:", "forallvalues:"]) {
+    if (op.startsWith(prefix)) {
+      op = op.slice(prefix.length);
+      setOperator = true;
+    }
+  }
+  if (op.endsWith("ifexists")) {
+    op = op.slice(0, -"ifexists".length);
+  }
+  return { base: op, setOperator };
+}
+
+function flipValuesOf(s: NormalizedStatement): string[] {
+  if (s.effect !== "Deny") {
+    return [];
+  }
+  return s.conditions
+    .filter((c: ConditionClause) => c.key.toLowerCase() === SOURCE_VPCE)
+    .filter((c) => {
+      const op = parseOperator(c.operator);
+      return !op.setOperator && POSITIVE.has(op.base);
+    })
+    .flatMap((c) => c.values);
+}
+
+function isEveryone(principal: NormalizedStatement["principal"]): boolean {
+  if (principal === "*") {
+    return true;
+  }
+  const aws = principal?.AWS;
+  return Array.isArray(aws) && aws.includes("*");
+}
+
+function label(s: NormalizedStatement): string {
+  return `Statement[${s.index}]${s.sid ? ` ("${s.sid}")` : ""}`;
+}
+
+function suggestDeny(
+  target: ResolvedTarget,
+  endpointIds: readonly string[],
+): Record<string, unknown> {
+  const bucketArn = target.bucketArn ?? "arn:aws:s3:::<bucket>";
+  const ids = endpointIds.filter((id) => !isUnknown(id));
+  return {
+    Sid: "DenyUnlessThroughVpcEndpoint",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { StringNotEquals: { "aws:SourceVpce": ids.length ? ids : ["<vpce-id>"] } },
+  };
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+function intersection(lists: readonly (readonly string[])[]): string[] {
+  if (lists.length === 0) {
+    return [];
+  }
+  return unique(lists[0]).filter((v) => lists.every((l) => l.includes(v)));
+}
+
+function listOr(values: readonly string[]): string {
+  return values.length ? values.join(", ") : "a VPC endpoint";
+}
+
+/** Human words for each part, for messages. */
+export function describePart(part: RestrictionPart, analysis: BucketPolicyAnalysis): string {
+  switch (part) {
+    case "deny":
+      return "a Deny statement";
+    case "actions":
+      return 'actions (every S3 action, "s3:*")';
+    case "bucket-resource":
+      return `resource ${analysis.bucketArn ?? "the bucket ARN"}`;
+    case "object-resource":
+      return `resource ${analysis.objectArn ?? "the object ARNs"}`;
+    case "principals":
+      return 'principals (every principal, "*")';
+    case "condition":
+      return "condition (a negated match on aws:SourceVpce alone)";
+  }
+}
+
+/**
+ * A message for a policy that does not restrict its bucket: what is missing, why, and the
+ * statement to add. `subject` names the bucket and the policy, e.g. `S3 bucket 'logs'`.
+ */
+export function explainBucketPolicyAnalysis(
+  analysis: BucketPolicyAnalysis,
+  subject: string,
+): string {
+  const fix = `Fix: add this statement to the bucket policy: ${JSON.stringify(analysis.suggestedStatement)}`;
+  switch (analysis.status) {
+    case "restricted":
+      return `${subject} is reachable only through ${listOr(analysis.exemptedEndpointIds)}.`;
+    case "unknown":
+      return `${subject}: the bucket policy depends on values that are not known until the update; it is checked then.`;
+    case "malformed":
+      return `${subject} is not restricted to VPC endpoints: its ${analysis.error}. ${fix}`;
+    case "absent":
+      return (
+        `${subject} has no bucket policy, so any principal with IAM access reaches it from anywhere. ` +
+        `Missing: ${describePart("deny", analysis)}. ${fix}`
+      );
+    case "not-restricted": {
+      const missing = analysis.missing.map((p) => describePart(p, analysis)).join("; ");
+      const why = analysis.problems.map((p) => p.detail).join(". ");
+      return `${subject} is not restricted to VPC endpoints. Missing: ${missing}. ${capitalize(why)}. ${fix}`;
+    }
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,311 @@
+import { PropertyPath, isUnknown } from "./unknowns";
+
+/**
+ * Normalised IAM policy documents. AWS accepts a policy as JSON text, `Statement` as one object or
+ * a list, and `Action`/`Resource`/condition values as a string or a list; everything below works
+ * on one shape. Unknown values (preview) are dropped from the lists and remembered by path.
+ */
+
+/** One `operator -> key -> values` entry of a statement's `Condition` block. */
+export interface ConditionClause {
+  /** As written, e.g. `StringNotEquals`. */
+  readonly operator: string;
+  /** As written, e.g. `aws:sourceVpce`; compare lower-cased (condition keys ignore case). */
+  readonly key: string;
+  readonly values: readonly string[];
+}
+
+/** `"*"`, or a map such as `{ AWS: ["arn:aws:iam::123456789012:root"] }`. */
+export type PrincipalSpec = "*" | Readonly<Record<string, readonly string[]>>;
+
+export interface NormalizedStatement {
+  /** Position in the document's statement list (0 for a single Statement object). */
+  readonly index: number;
+  readonly sid?: string;
+  /** `unknown` only during preview, when the Effect value is not known yet. */
+  readonly effect: "Allow" | "Deny" | "unknown";
+  readonly actions?: readonly string[];
+  readonly notActions?: readonly string[];
+  readonly resources?: readonly string[];
+  readonly notResources?: readonly string[];
+  readonly principal?: PrincipalSpec;
+  readonly notPrincipal?: PrincipalSpec;
+  readonly conditions: readonly ConditionClause[];
+  /** Path, inside the document, of the first value that is not known yet. */
+  readonly unknownPath?: PropertyPath;
+}
+
+export type ParsedDocument =
+  | { readonly kind: "absent" }
+  | { readonly kind: "unknown"; readonly path: PropertyPath }
+  | { readonly kind: "malformed"; readonly error: string }
+  | { readonly kind: "document"; readonly statements: readonly NormalizedStatement[] };
+
+export interface ParseOptions {
+  /** Bucket policies must name a Principal in every statement (identity policies must not). */
+  readonly requirePrincipal?: boolean;
+}
+
+class Malformed extends Error {}
+
+/**
+ * Parses a policy given as JSON text or as an object. Never throws: a document AWS would reject
+ * comes back as `malformed` with the reason.
+ */
+export function parsePolicyDocument(policy: unknown, options: ParseOptions = {}): ParsedDocument {
+  if (policy === undefined || policy === null || policy === "") {
+    return { kind: "absent" };
+  }
+  if (isUnknown(policy)) {
+    return { kind: "unknown", path: [] };
+  }
+  let doc: unknown = policy;
+  if (typeof policy === "string") {
+    try {
+      doc = JSON.parse(policy);
+    } catch (e) {
+      return { kind: "malformed", error: `is not valid JSON (${(e as Error).message})` };
+    }
+  }
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
+    return {
+      kind: "malformed",
+      error: `must be a JSON object with a "Statement" list, not ${describeType(doc)}`,
+    };
+  }
+  const raw = (doc as Record<string, unknown>).Statement;
+  if (isUnknown(raw)) {
+    return { kind: "unknown", path: ["Statement"] };
+  }
+  if (raw === undefined) {
+    return { kind: "malformed", error: 'has no "Statement"' };
+  }
+  let list: unknown[];
+  if (Array.isArray(raw)) {
+    list = raw;
+  } else if (raw !== null && typeof raw === "object") {
+    list = [raw];
+  } else {
+    return {
+      kind: "malformed",
+      error: `"Statement" must be an object or a list of objects, not ${describeType(raw)}`,
+    };
+  }
+  const statements: NormalizedStatement[] = [];
+  try {
+    for (let i = 0; i < list.length; i++) {
+      const base: PropertyPath = Array.isArray(raw) ? ["Statement", i] : ["Statement"];
+      statements.push(normalizeStatement(list[i], i, base, options));
+    }
+  } catch (e) {
+    if (e instanceof Malformed) {
+      return { kind: "malformed", error: `is malformed: ${e.message}` };
+    }
+    throw e;
+  }
+  return { kind: "document", statements };
+}
+
+function normalizeStatement(
+  value: unknown,
+  index: number,
+  base: PropertyPath,
+  options: ParseOptions,
+): NormalizedStatement {
+  const where = `Statement[${index}]`;
+  if (isUnknown(value)) {
+    return { index, effect: "unknown", conditions: [], unknownPath: base };
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new Malformed(`${where} must be an object, not ${describeType(value)}`);
+  }
+  const s = value as Record<string, unknown>;
+  const unknowns: PropertyPath[] = [];
+
+  let effect: NormalizedStatement["effect"];
+  if (isUnknown(s.Effect)) {
+    effect = "unknown";
+    unknowns.push([...base, "Effect"]);
+  } else if (s.Effect === "Allow" || s.Effect === "Deny") {
+    effect = s.Effect;
+  } else {
+    throw new Malformed(
+      `${where}.Effect must be "Allow" or "Deny", not ${JSON.stringify(s.Effect ?? null)}`,
+    );
+  }
+
+  const strings = (key: string): string[] | undefined => {
+    const v = s[key];
+    if (v === undefined) {
+      return undefined;
+    }
+    if (isUnknown(v)) {
+      unknowns.push([...base, key]);
+      return [];
+    }
+    const items = Array.isArray(v) ? v : [v];
+    const out: string[] = [];
+    items.forEach((item, i) => {
+      if (isUnknown(item)) {
+        unknowns.push([...base, key, i]);
+      } else if (typeof item === "string") {
+        out.push(item);
+      } else {
+        throw new Malformed(`${where}.${key} must be a string or a list of strings`);
+      }
+    });
+    return out;
+  };
+
+  const actions = strings("Action");
+  const notActions = strings("NotAction");
+  const resources = strings("Resource");
+  const notResources = strings("NotResource");
+  if (actions && notActions) {
+    throw new Malformed(`${where} has both Action and NotAction`);
+  }
+  if (!actions && !notActions) {
+    throw new Malformed(`${where} has neither Action nor NotAction`);
+  }
+  if (resources && notResources) {
+    throw new Malformed(`${where} has both Resource and NotResource`);
+  }
+  if (!resources && !notResources) {
+    throw new Malformed(`${where} has neither Resource nor NotResource`);
+  }
+
+  const principal = normalizePrincipal(
+    s.Principal,
+    `${where}.Principal`,
+    [...base, "Principal"],
+    unknowns,
+  );
+  const notPrincipal = normalizePrincipal(
+    s.NotPrincipal,
+    `${where}.NotPrincipal`,
+    [...base, "NotPrincipal"],
+    unknowns,
+  );
+  if (principal && notPrincipal) {
+    throw new Malformed(`${where} has both Principal and NotPrincipal`);
+  }
+  if (options.requirePrincipal && !principal && !notPrincipal && !unknowns.length) {
+    throw new Malformed(`${where} has no Principal (every bucket policy statement needs one)`);
+  }
+
+  const conditions = normalizeConditions(s.Condition, where, [...base, "Condition"], unknowns);
+  const sid = typeof s.Sid === "string" ? s.Sid : undefined;
+  return {
+    index,
+    ...(sid !== undefined ? { sid } : {}),
+    effect,
+    ...(actions ? { actions } : {}),
+    ...(notActions ? { notActions } : {}),
+    ...(resources ? { resources } : {}),
+    ...(notResources ? { notResources } : {}),
+    ...(principal ? { principal } : {}),
+    ...(notPrincipal ? { notPrincipal } : {}),
+    conditions,
+    ...(unknowns.length ? { unknownPath: unknowns[0] } : {}),
+  };
+}
+
+function normalizePrincipal(
+  value: unknown,
+  where: string,
+  path: PropertyPath,
+  unknowns: PropertyPath[],
+): PrincipalSpec | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (isUnknown(value)) {
+    unknowns.push(path);
+    return {};
+  }
+  if (value === "*") {
+    return "*";
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new Malformed(`${where} must be "*" or an object such as {"AWS": "*"}`);
+  }
+  const out: Record<string, string[]> = {};
+  for (const [kind, v] of Object.entries(value)) {
+    if (isUnknown(v)) {
+      unknowns.push([...path, kind]);
+      out[kind] = [];
+      continue;
+    }
+    const items = Array.isArray(v) ? v : [v];
+    out[kind] = [];
+    items.forEach((item, i) => {
+      if (isUnknown(item)) {
+        unknowns.push([...path, kind, i]);
+      } else if (typeof item === "string") {
+        out[kind].push(item);
+      } else {
+        throw new Malformed(`${where}.${kind} must be a string or a list of strings`);
+      }
+    });
+  }
+  return out;
+}
+
+function normalizeConditions(
+  value: unknown,
+  where: string,
+  path: PropertyPath,
+  unknowns: PropertyPath[],
+): ConditionClause[] {
+  if (value === undefined) {
+    return [];
+  }
+  if (isUnknown(value)) {
+    unknowns.push(path);
+    return [];
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new Malformed(`${where}.Condition must be an object of operators`);
+  }
+  const out: ConditionClause[] = [];
+  for (const [operator, block] of Object.entries(value)) {
+    if (isUnknown(block)) {
+      unknowns.push([...path, operator]);
+      continue;
+    }
+    if (block === null || typeof block !== "object" || Array.isArray(block)) {
+      throw new Malformed(`${where}.Condition.${operator} must be an object of condition keys`);
+    }
+    for (const [key, raw] of Object.entries(block)) {
+      const items = Array.isArray(raw) ? raw : [raw];
+      const values: string[] = [];
+      items.forEach((item, i) => {
+        if (isUnknown(item)) {
+          unknowns.push([...path, operator, key, ...(Array.isArray(raw) ? [i] : [])]);
+        } else if (
+          typeof item === "string" ||
+          typeof item === "number" ||
+          typeof item === "boolean"
+        ) {
+          values.push(String(item));
+        } else {
+          throw new Malformed(
+            `${where}.Condition.${operator}.${key} must be a string or a list of strings`,
+          );
+        }
+      });
+      out.push({ operator, key, values });
+    }
+  }
+  return out;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) {
+    return "null";
+  }
+  if (Array.isArray(value)) {
+    return "a list";
+  }
+  return `a ${typeof value}`;
+}
