@@ -1,0 +1,133 @@
+import { strict as assert } from "assert";
+import { checkConfig, parseArgs, PlanArgs, usage, UsageError } from "../../plan/cli";
+import { ConfigKey } from "../../scenarios/scenario";
+
+const DEFAULTS: PlanArgs = { scenarios: [], config: {}, json: false, help: false };
+
+describe("npm start command line", () => {
+  describe("parseArgs accepts", () => {
+    const cases: { argv: string[]; want: Partial<PlanArgs> }[] = [
+      { argv: [], want: {} },
+      { argv: ["public-vs-private"], want: { scenarios: ["public-vs-private"] } },
+      { argv: ["a", "b"], want: { scenarios: ["a", "b"] } },
+      { argv: ["--json"], want: { json: true } },
+      { argv: ["-h"], want: { help: true } },
+      { argv: ["--help"], want: { help: true } },
+      {
+        argv: ["lab", "--config", "azCount=2", "--config", "instanceType=t3.micro"],
+        want: { scenarios: ["lab"], config: { azCount: "2", instanceType: "t3.micro" } },
+      },
+      {
+        argv: ["lab", "--config=aws:region=us-east-1"],
+        want: { scenarios: ["lab"], config: { "aws:region": "us-east-1" } },
+      },
+      {
+        argv: ["-c", "azCount=1", "lab", "-c", "azCount=3"],
+        want: { scenarios: ["lab"], config: { azCount: "3" } },
+      },
+      {
+        argv: ["lab", "--config", "userData=a=b"],
+        want: { scenarios: ["lab"], config: { userData: "a=b" } },
+      },
+      {
+        argv: ["lab", "--config", "adminCidr="],
+        want: { scenarios: ["lab"], config: { adminCidr: "" } },
+      },
+      {
+        argv: ["lab", "--diagram", "docs/lab.svg", "--json"],
+        want: { scenarios: ["lab"], diagram: "docs/lab.svg", json: true },
+      },
+      { argv: ["--diagrams", "docs"], want: { diagramsDir: "docs" } },
+      { argv: ["--diagrams=docs", "a", "b"], want: { diagramsDir: "docs", scenarios: ["a", "b"] } },
+    ];
+    for (const c of cases) {
+      it(JSON.stringify(c.argv), () => {
+        assert.deepEqual(parseArgs(c.argv), { ...DEFAULTS, ...c.want });
+      });
+    }
+  });
+
+  describe("parseArgs refuses", () => {
+    const cases: { argv: string[]; error: RegExp }[] = [
+      { argv: ["--verbose"], error: /^unknown option --verbose$/ },
+      { argv: ["-x"], error: /^unknown option -x$/ },
+      { argv: ["lab", "--config"], error: /^--config needs a value$/ },
+      { argv: ["lab", "--config", "--json"], error: /^--config needs a value$/ },
+      { argv: ["lab", "--config", "azCount"], error: /--config takes key=value .*got "azCount"/ },
+      { argv: ["lab", "--config", "=2"], error: /--config takes key=value/ },
+      { argv: ["--config", "azCount=2"], error: /--config applies to one lab: name it first/ },
+      { argv: ["a", "b", "--config", "azCount=2"], error: /--config applies to one lab/ },
+      { argv: ["--diagram", "x.svg"], error: /--diagram draws one lab/ },
+      { argv: ["lab", "--diagram", "x.png"], error: /ending in \.svg, got "x\.png"/ },
+      { argv: ["lab", "--diagram"], error: /^--diagram needs a value$/ },
+      { argv: ["lab", "--diagram", "x.svg", "--diagrams", "d"], error: /not both/ },
+      { argv: ["--json=yes"], error: /^--json takes no value$/ },
+    ];
+    for (const c of cases) {
+      it(`${JSON.stringify(c.argv)} -> ${c.error}`, () => {
+        assert.throws(
+          () => parseArgs(c.argv),
+          (e: unknown) => e instanceof UsageError && c.error.test(e.message),
+        );
+      });
+    }
+  });
+
+  describe("checkConfig", () => {
+    const lab = {
+      name: "s3-gateway",
+      config: [
+        { key: "bucketPolicy", type: "string", description: "mode" },
+      ] as readonly ConfigKey[],
+    };
+
+    it("keeps the lab's keys, the shared keys and aws:region, values as strings", () => {
+      assert.deepEqual(
+        checkConfig(lab, {
+          bucketPolicy: "deny-unless-vpce",
+          azCount: "2",
+          "vpc-endpoint-labs:instanceType": "t3.micro",
+          "aws:region": "us-east-1",
+        }),
+        {
+          bucketPolicy: "deny-unless-vpce",
+          azCount: "2",
+          instanceType: "t3.micro",
+          "aws:region": "us-east-1",
+        },
+      );
+    });
+
+    it("refuses an unknown key, listing every key the lab takes", () => {
+      assert.throws(
+        () => checkConfig(lab, { bucketPolicyMode: "x" }),
+        (e: unknown) =>
+          e instanceof UsageError &&
+          e.message ===
+            'config "bucketPolicyMode" is not a key of s3-gateway; its keys: instanceType, azCount, bucketPolicy, aws:region',
+      );
+    });
+
+    it("refuses another provider's or namespace's key", () => {
+      assert.throws(() => checkConfig(lab, { "aws:profile": "x" }), /"aws:profile" is not a key/);
+      assert.throws(() => checkConfig(lab, { "other:azCount": "1" }), /"other:azCount" is not/);
+    });
+
+    it("refuses `scenario`: the lab is chosen by naming it", () => {
+      assert.throws(() => checkConfig(lab, { scenario: "x" }), /chosen by naming the lab/);
+    });
+  });
+
+  it("usage lists the options and the labs", () => {
+    const text = usage(["a-lab", "b-lab"]);
+    for (const option of [
+      "--config <key>=<value>",
+      "--json",
+      "--diagram <file.svg>",
+      "--diagrams <dir>",
+    ]) {
+      assert.ok(text.includes(option), option);
+    }
+    assert.match(text, /^Labs: a-lab, b-lab$/m);
+  });
+});
