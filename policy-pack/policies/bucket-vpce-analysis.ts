@@ -172,13 +172,30 @@ function resolveTarget(bucket: BucketTarget): ResolvedTarget {
   return {};
 }
 
+const preparedSettings = new WeakMap<
+  VpceRestrictionSettings,
+  { approved: string[]; exemptKeys: Set<string> }
+>();
+
+/** Lower-cased settings, computed once per settings object (a stack check reuses one). */
+function prepared(settings: VpceRestrictionSettings) {
+  let p = preparedSettings.get(settings);
+  if (!p) {
+    p = {
+      approved: (settings.approvedEndpointIds ?? []).map((id) => id.toLowerCase()),
+      exemptKeys: new Set((settings.exemptionKeys ?? []).map((k) => k.toLowerCase())),
+    };
+    preparedSettings.set(settings, p);
+  }
+  return p;
+}
+
 function analyzeParsed(
   parsed: ParsedDocument,
   target: ResolvedTarget,
   settings: VpceRestrictionSettings,
 ): BucketPolicyAnalysis {
-  const approved = (settings.approvedEndpointIds ?? []).map((id) => id.toLowerCase());
-  const exemptKeys = new Set((settings.exemptionKeys ?? []).map((k) => k.toLowerCase()));
+  const { approved, exemptKeys } = prepared(settings);
   const base = {
     bucketArn: target.bucketArn,
     objectArn: target.objectArn,
@@ -218,20 +235,44 @@ function analyzeParsed(
     }
   }
 
-  const verdicts = parsed.statements.map((s) => judgeStatement(s, target, approved, exemptKeys));
-  const knownDenies = parsed.statements
-    .map((s, i) => ({ s, v: verdicts[i] }))
-    .filter(({ s }) => s.effect === "Deny" && !s.unknownPath);
-  const restricting = knownDenies.filter(({ v }) => v.restricts);
-  const bucketCovered = restricting.some(({ v }) => v.coversBucket);
-  const objectsCovered = restricting.some(({ v }) => v.coversObjects);
-  const allEndpointValues = unique(verdicts.flatMap((v) => v.endpointIds));
+  // One pass over the statements; this runs for every bucket policy of the stack.
+  const statements = parsed.statements;
+  const verdicts: StatementVerdict[] = new Array(statements.length);
+  const knownDenies: { s: NormalizedStatement; v: StatementVerdict }[] = [];
+  const restrictingStatements: number[] = [];
+  const restrictingEndpoints: (readonly string[])[] = [];
+  const endpointValues = new Set<string>();
+  const denied = new Set<string>();
+  let bucketCovered = false;
+  let objectsCovered = false;
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i];
+    const v = judgeStatement(s, target, approved, exemptKeys);
+    verdicts[i] = v;
+    for (const id of v.endpointIds) {
+      endpointValues.add(id);
+    }
+    if (s.effect !== "Deny" || s.unknownPath) {
+      continue;
+    }
+    knownDenies.push({ s, v });
+    for (const id of flipValuesOf(s)) {
+      denied.add(id);
+    }
+    if (v.restricts) {
+      restrictingStatements.push(v.index);
+      restrictingEndpoints.push(v.endpointIds);
+      bucketCovered ||= v.coversBucket;
+      objectsCovered ||= v.coversObjects;
+    }
+  }
+  const allEndpointValues = [...endpointValues];
   const suggestedStatement = suggestDeny(
     target,
     approved.length ? (settings.approvedEndpointIds ?? []) : allEndpointValues,
   );
-  const verificationFlip = knownDenies.some(({ s }) => flipValuesOf(s).length > 0);
-  const deniedEndpointIds = unique(knownDenies.flatMap(({ s }) => flipValuesOf(s)));
+  const deniedEndpointIds = [...denied];
+  const verificationFlip = deniedEndpointIds.length > 0;
 
   if (bucketCovered && objectsCovered) {
     return {
@@ -241,8 +282,8 @@ function analyzeParsed(
       missing: [],
       problems: [],
       statements: verdicts,
-      restrictingStatements: restricting.map(({ v }) => v.index),
-      exemptedEndpointIds: intersection(restricting.map(({ v }) => v.endpointIds)),
+      restrictingStatements,
+      exemptedEndpointIds: intersection(restrictingEndpoints),
       deniedEndpointIds,
       verificationFlip,
       suggestedStatement,
@@ -363,6 +404,11 @@ function analyzeParsed(
   };
 }
 
+/** A resource pattern that covers every bucket and object, whatever the bucket's name. */
+function universal(pattern: string): boolean {
+  return globCovers(pattern, "arn:*:s3:::*") || globCovers(pattern, "arn:aws:s3:::*");
+}
+
 function judgeStatement(
   s: NormalizedStatement,
   target: ResolvedTarget,
@@ -370,7 +416,6 @@ function judgeStatement(
   exemptKeys: ReadonlySet<string>,
 ): StatementVerdict {
   const resources = s.resources ?? [];
-  const universal = (p: string) => globCovers(p, "arn:*:s3:::*") || globCovers(p, "arn:aws:s3:::*");
   const coversBucket = target.bucketArn
     ? resources.some((p) => globCovers(p, target.bucketArn!))
     : resources.some(universal);

@@ -39,6 +39,13 @@ export function evaluateStack(
     if (level === "disabled") {
       continue;
     }
+    if (
+      rule.kind === "stack" &&
+      rule.appliesTo &&
+      !resources.some((r) => r.type === rule.appliesTo)
+    ) {
+      continue;
+    }
     let findings: Finding[];
     try {
       findings =

@@ -174,18 +174,19 @@ function normalizeStatement(
     throw new Malformed(`${where} has neither Resource nor NotResource`);
   }
 
-  const principal = normalizePrincipal(
-    s.Principal,
-    `${where}.Principal`,
-    [...base, "Principal"],
-    unknowns,
-  );
-  const notPrincipal = normalizePrincipal(
-    s.NotPrincipal,
-    `${where}.NotPrincipal`,
-    [...base, "NotPrincipal"],
-    unknowns,
-  );
+  const principal =
+    s.Principal === "*"
+      ? "*"
+      : normalizePrincipal(s.Principal, `${where}.Principal`, [...base, "Principal"], unknowns);
+  const notPrincipal =
+    s.NotPrincipal === undefined
+      ? undefined
+      : normalizePrincipal(
+          s.NotPrincipal,
+          `${where}.NotPrincipal`,
+          [...base, "NotPrincipal"],
+          unknowns,
+        );
   if (principal && notPrincipal) {
     throw new Malformed(`${where} has both Principal and NotPrincipal`);
   }
@@ -193,21 +194,42 @@ function normalizeStatement(
     throw new Malformed(`${where} has no Principal (every bucket policy statement needs one)`);
   }
 
-  const conditions = normalizeConditions(s.Condition, where, [...base, "Condition"], unknowns);
-  const sid = typeof s.Sid === "string" ? s.Sid : undefined;
-  return {
+  const conditions =
+    s.Condition === undefined
+      ? []
+      : normalizeConditions(s.Condition, where, [...base, "Condition"], unknowns);
+  // Built field by field rather than with spreads: this runs once per statement of every bucket
+  // policy in the stack.
+  const out: { -readonly [K in keyof NormalizedStatement]: NormalizedStatement[K] } = {
     index,
-    ...(sid !== undefined ? { sid } : {}),
     effect,
-    ...(actions ? { actions } : {}),
-    ...(notActions ? { notActions } : {}),
-    ...(resources ? { resources } : {}),
-    ...(notResources ? { notResources } : {}),
-    ...(principal ? { principal } : {}),
-    ...(notPrincipal ? { notPrincipal } : {}),
     conditions,
-    ...(unknowns.length ? { unknownPath: unknowns[0] } : {}),
   };
+  if (typeof s.Sid === "string") {
+    out.sid = s.Sid;
+  }
+  if (actions) {
+    out.actions = actions;
+  }
+  if (notActions) {
+    out.notActions = notActions;
+  }
+  if (resources) {
+    out.resources = resources;
+  }
+  if (notResources) {
+    out.notResources = notResources;
+  }
+  if (principal) {
+    out.principal = principal;
+  }
+  if (notPrincipal) {
+    out.notPrincipal = notPrincipal;
+  }
+  if (unknowns.length) {
+    out.unknownPath = unknowns[0];
+  }
+  return out;
 }
 
 function normalizePrincipal(

@@ -111,20 +111,26 @@ function resourcePolicy(rule: ResourceRule): ResourceValidationPolicy {
 }
 
 function stackPolicy(rule: StackRule): StackValidationPolicy {
+  const validateStack: StackValidationPolicy["validateStack"] = (args, reportViolation) => {
+    const resources = args.resources.map(toStackResource);
+    run(
+      rule,
+      reportViolation,
+      () => rule.check(resources, rule.settings(args.getConfig<Record<string, unknown>>())),
+      (urn) => args.resources.find((r) => r.urn === urn)?.props,
+    );
+  };
+  if (rule.appliesTo) {
+    // The SDK's own marker (the one validateStackResourcesOfType sets): with it, the server skips
+    // the policy, and decoding every resource for it, when the stack has no resource of the type.
+    Object.assign(validateStack, { __pulumiType: rule.appliesTo });
+  }
   return {
     name: rule.name,
     description: rule.description,
     enforcementLevel: rule.enforcementLevel,
     ...(rule.configSchema ? { configSchema: rule.configSchema } : {}),
-    validateStack: (args, reportViolation) => {
-      const resources = args.resources.map(toStackResource);
-      run(
-        rule,
-        reportViolation,
-        () => rule.check(resources, rule.settings(args.getConfig<Record<string, unknown>>())),
-        (urn) => args.resources.find((r) => r.urn === urn)?.props,
-      );
-    },
+    validateStack,
   };
 }
 

@@ -55,6 +55,11 @@ export interface ResourceRule<S = unknown> extends RuleBase<S> {
 
 export interface StackRule<S = unknown> extends RuleBase<S> {
   readonly kind: "stack";
+  /**
+   * A type without which the check has nothing to look at: a stack with no resource of this type
+   * skips the rule (and the pack skips decoding the stack for it).
+   */
+  readonly appliesTo?: string;
   readonly check: (resources: readonly StackResource[], settings: S) => Finding[];
 }
 

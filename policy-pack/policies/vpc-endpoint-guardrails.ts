@@ -49,6 +49,7 @@ function isKnownVpc(ref: VpcRef | undefined): ref is { key: string; vpc?: StackR
 export const vpcEndpointPrivateDnsRequiresVpcDns: StackRule<Record<string, never>> = {
   kind: "stack",
   name: "vpc-endpoint-private-dns-requires-vpc-dns",
+  appliesTo: VPC_ENDPOINT,
   description:
     "Checks that interface VPC endpoints with private DNS are in a VPC with both enableDnsSupport and enableDnsHostnames turned on.",
   enforcementLevel: "advisory",
@@ -110,6 +111,7 @@ export const vpcEndpointPrivateDnsRequiresVpcDns: StackRule<Record<string, never
 export const s3InterfaceEndpointResolverDnsRequiresGateway: StackRule<Record<string, never>> = {
   kind: "stack",
   name: "s3-interface-endpoint-resolver-dns-requires-gateway",
+  appliesTo: VPC_ENDPOINT,
   description:
     "Checks that an S3 interface endpoint with private DNS only for inbound resolver endpoints has an S3 gateway endpoint in the same VPC, created before it.",
   enforcementLevel: "advisory",
@@ -280,6 +282,7 @@ export const vpcGatewayEndpointServiceSupported: ResourceRule<GatewayServiceSett
 export const ec2InstanceConnectEndpointOnePerVpc: StackRule<Record<string, never>> = {
   kind: "stack",
   name: "ec2-instance-connect-endpoint-one-per-vpc",
+  appliesTo: INSTANCE_CONNECT_ENDPOINT,
   description:
     "Checks that a VPC has at most one EC2 Instance Connect Endpoint, the limit AWS enforces.",
   enforcementLevel: "advisory",

@@ -1,0 +1,319 @@
+import * as assert from "assert";
+import {
+  UNKNOWN,
+  assertHasResourceViolation,
+  assertNoResourceViolations,
+  resource,
+  runPolicy,
+} from "./helpers";
+
+const POLICY = "s3-bucket-requires-vpce";
+const BUCKET = "aws:s3/bucket:Bucket";
+const BUCKET_V2 = "aws:s3/bucketV2:BucketV2";
+const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+const E = "vpce-1a2b3c4d";
+
+function restricting(bucketName: string, endpoints: string[] = [E]): string {
+  const arn = `arn:aws:s3:::${bucketName}`;
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [arn, `${arn}/*`],
+        Condition: { StringNotEquals: { "aws:SourceVpce": endpoints } },
+      },
+    ],
+  });
+}
+
+function allowOnly(bucketName: string): string {
+  return JSON.stringify({
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: `arn:aws:s3:::${bucketName}/*`,
+        Condition: { StringEquals: { "aws:sourceVpce": E } },
+      },
+    ],
+  });
+}
+
+function bucket(name: string, props: Record<string, unknown> = {}, type = BUCKET) {
+  return resource(type, name, { bucket: name, ...props });
+}
+
+describe(POLICY, () => {
+  it("passes a bucket whose bucket policy (linked by name) denies access outside the endpoint", () => {
+    const b = bucket("lab-data");
+    const p = resource(BUCKET_POLICY, "lab-data-policy", {
+      bucket: "lab-data",
+      policy: restricting("lab-data"),
+    });
+    assertNoResourceViolations(POLICY, [b, p]);
+  });
+
+  it("links a bucket policy by the bucket's id output as well as its name", () => {
+    const b = resource(BUCKET, "data", { bucket: "lab-data-3f2a1c", id: "lab-data-3f2a1c" });
+    const p = resource(BUCKET_POLICY, "data-policy", {
+      bucket: "lab-data-3f2a1c",
+      policy: restricting("lab-data-3f2a1c"),
+    });
+    assertNoResourceViolations(POLICY, [b, p]);
+  });
+
+  it("links a bucket policy through its property dependency when the bucket is not known yet", () => {
+    const b = bucket("lab-data");
+    const p = resource(
+      BUCKET_POLICY,
+      "lab-data-policy",
+      { bucket: UNKNOWN, policy: allowOnly("lab-data") },
+      { propertyDependencies: { bucket: [b.urn] } },
+    );
+    assertHasResourceViolation(POLICY, [b, p], {
+      urn: b.urn,
+      enforcementLevel: "mandatory",
+      message: [/S3 bucket 'lab-data' \(bucket policy 'lab-data-policy'\)/, /an Allow never stops/],
+    });
+  });
+
+  it("links a mocked bucket by the id the caller gives", () => {
+    const b = resource(BUCKET, "data", {}, { id: "data-id" });
+    const p = resource(BUCKET_POLICY, "data-policy", {
+      bucket: "data-id",
+      policy: restricting("data-id"),
+    });
+    assertNoResourceViolations(POLICY, [b, p]);
+  });
+
+  it("with two buckets and one policy, flags only the bucket the policy is not attached to", () => {
+    const a = bucket("lab-a");
+    const b = bucket("lab-b");
+    const p = resource(BUCKET_POLICY, "lab-a-policy", {
+      bucket: "lab-a",
+      policy: restricting("lab-a"),
+    });
+    const violations = runPolicy(POLICY, [a, b, p]);
+    assert.deepStrictEqual(
+      violations.map((v) => v.urn),
+      [b.urn],
+    );
+    assert.match(violations[0].message, /S3 bucket 'lab-b' has no bucket policy/);
+    assert.match(violations[0].message, /Missing: a Deny statement/);
+    assert.match(
+      violations[0].message,
+      /"Resource":\["arn:aws:s3:::lab-b","arn:aws:s3:::lab-b\/\*"\]/,
+    );
+  });
+
+  it("judges a policy against the bucket it is attached to, not the buckets it names", () => {
+    const a = bucket("lab-a");
+    const b = bucket("lab-b");
+    // One document naming both buckets, attached to lab-a only.
+    const both = JSON.stringify({
+      Statement: [
+        {
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: [
+            "arn:aws:s3:::lab-a",
+            "arn:aws:s3:::lab-a/*",
+            "arn:aws:s3:::lab-b",
+            "arn:aws:s3:::lab-b/*",
+          ],
+          Condition: { StringNotEquals: { "aws:SourceVpce": E } },
+        },
+      ],
+    });
+    const p = resource(BUCKET_POLICY, "shared", { bucket: "lab-a", policy: both });
+    assertNoResourceViolations(POLICY, [a, b, p], { urn: a.urn });
+    assertHasResourceViolation(POLICY, [a, b, p], {
+      urn: b.urn,
+      message: /S3 bucket 'lab-b' has no bucket policy/,
+    });
+  });
+
+  it("flags the seed's Allow-only policy as mandatory, explaining why and showing the Deny", () => {
+    const b = bucket("upload-test-bucket");
+    const p = resource(BUCKET_POLICY, "seed", {
+      bucket: "upload-test-bucket",
+      policy: allowOnly("upload-test-bucket"),
+    });
+    assertHasResourceViolation(POLICY, [b, p], {
+      urn: b.urn,
+      enforcementLevel: "mandatory",
+      message: [
+        /S3 bucket 'upload-test-bucket'/,
+        /Missing: a Deny statement/,
+        /an Allow never stops a principal that already has access through IAM/,
+        /Fix: add this statement to the bucket policy: \{"Sid":"DenyUnlessThroughVpcEndpoint","Effect":"Deny"/,
+      ],
+    });
+  });
+
+  it("flags the seed's verification flip", () => {
+    const b = bucket("upload-test-bucket");
+    const flip = allowOnly("upload-test-bucket").replace('"Allow"', '"Deny"');
+    const p = resource(BUCKET_POLICY, "flip", { bucket: "upload-test-bucket", policy: flip });
+    assertHasResourceViolation(POLICY, [b, p], {
+      urn: b.urn,
+      enforcementLevel: "mandatory",
+      message: [/Missing: .*condition/, /verification flip/],
+    });
+  });
+
+  it("reports a malformed policy as a violation that says what is wrong", () => {
+    const b = bucket("lab-data");
+    const p = resource(BUCKET_POLICY, "broken", { bucket: "lab-data", policy: '{"Statement": [}' });
+    assertHasResourceViolation(POLICY, [b, p], {
+      urn: b.urn,
+      enforcementLevel: "mandatory",
+      message: /its bucket policy is not valid JSON/,
+    });
+  });
+
+  it("checks the deprecated BucketV2 type and a bucket's inline policy", () => {
+    const good = bucket("lab-v2", { policy: restricting("lab-v2") }, BUCKET_V2);
+    const bad = bucket("lab-inline", { policy: allowOnly("lab-inline") });
+    assertNoResourceViolations(POLICY, [good]);
+    assertHasResourceViolation(POLICY, [bad], { urn: bad.urn, message: /\(its inline policy\)/ });
+  });
+
+  it("flags every policy of a bucket that has two, when one of them does not restrict", () => {
+    const b = bucket("lab-data", { policy: allowOnly("lab-data") });
+    const p = resource(BUCKET_POLICY, "good", {
+      bucket: "lab-data",
+      policy: restricting("lab-data"),
+    });
+    assertHasResourceViolation(POLICY, [b, p], { urn: b.urn, message: /\(its inline policy\)/ });
+  });
+
+  it("skips buckets listed in exemptBuckets, by name or pattern", () => {
+    const trail = bucket("org-cloudtrail-logs-1234");
+    const other = bucket("lab-data");
+    const config = { [POLICY]: { exemptBuckets: ["org-cloudtrail-*"] } };
+    const violations = runPolicy(POLICY, [trail, other], config);
+    assert.deepStrictEqual(
+      violations.map((v) => v.urn),
+      [other.urn],
+    );
+  });
+
+  it("applies approvedEndpointIds from config", () => {
+    const b = bucket("lab-data");
+    const p = resource(BUCKET_POLICY, "p", {
+      bucket: "lab-data",
+      policy: restricting("lab-data", ["vpce-other"]),
+    });
+    assertNoResourceViolations(POLICY, [b, p]);
+    assertHasResourceViolation(
+      POLICY,
+      [b, p],
+      {
+        urn: b.urn,
+        message:
+          /exempts vpce-other, which is not an approved endpoint \(approvedEndpointIds: vpce-1a2b3c4d\)/,
+      },
+      { [POLICY]: { approvedEndpointIds: [E] } },
+    );
+  });
+
+  it("follows the configured enforcement level", () => {
+    const b = bucket("lab-data");
+    assertHasResourceViolation(
+      POLICY,
+      [b],
+      { enforcementLevel: "advisory" },
+      { [POLICY]: "advisory" },
+    );
+    assertNoResourceViolations(POLICY, [b], {
+      config: { [POLICY]: { enforcementLevel: "disabled" } },
+    });
+  });
+
+  describe("during preview", () => {
+    it("gives only an advisory when the policy text is not known yet", () => {
+      const b = bucket("lab-data");
+      const p = resource(
+        BUCKET_POLICY,
+        "lab-data-policy",
+        { bucket: UNKNOWN, policy: UNKNOWN },
+        { propertyDependencies: { bucket: [b.urn] } },
+      );
+      const violations = runPolicy(POLICY, [b, p]);
+      assert.deepStrictEqual(
+        violations.map((v) => [v.urn, v.enforcementLevel]),
+        [[b.urn, "advisory"]],
+      );
+      assert.match(
+        violations[0].message,
+        /'lab-data-policy'\.policy, which is not known until the update/,
+      );
+    });
+
+    it("gives only an advisory for a new bucket whose inline policy output is not known", () => {
+      const b = bucket("lab-data", { policy: UNKNOWN, arn: UNKNOWN, id: UNKNOWN });
+      const violations = runPolicy(POLICY, [b]);
+      assert.deepStrictEqual(
+        violations.map((v) => v.enforcementLevel),
+        ["advisory"],
+      );
+    });
+
+    it("gives only an advisory when a bucket policy cannot be placed yet", () => {
+      const b = bucket("lab-data");
+      const p = resource(BUCKET_POLICY, "somewhere", {
+        bucket: UNKNOWN,
+        policy: restricting("lab-data"),
+      });
+      const violations = runPolicy(POLICY, [b, p]);
+      assert.deepStrictEqual(
+        violations.map((v) => v.enforcementLevel),
+        ["advisory"],
+      );
+    });
+
+    it("still fails a definite violation beside an unknown one", () => {
+      const known = bucket("lab-known");
+      const pending = bucket("lab-pending");
+      const p1 = resource(BUCKET_POLICY, "p1", {
+        bucket: "lab-known",
+        policy: allowOnly("lab-known"),
+      });
+      const p2 = resource(
+        BUCKET_POLICY,
+        "p2",
+        { bucket: UNKNOWN, policy: UNKNOWN },
+        { propertyDependencies: { bucket: [pending.urn] } },
+      );
+      const violations = runPolicy(POLICY, [known, pending, p1, p2]);
+      assert.deepStrictEqual(
+        violations.map((v) => [v.urn, v.enforcementLevel]),
+        [
+          [known.urn, "mandatory"],
+          [pending.urn, "advisory"],
+        ],
+      );
+    });
+  });
+
+  it("is linear in the number of resources", () => {
+    const resources = [];
+    for (let i = 0; i < 5000; i++) {
+      resources.push(bucket(`b-${i}`));
+      resources.push(
+        resource(BUCKET_POLICY, `p-${i}`, { bucket: `b-${i}`, policy: restricting(`b-${i}`) }),
+      );
+    }
+    const started = process.hrtime.bigint();
+    assert.deepStrictEqual(runPolicy(POLICY, resources), []);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    // Generous bound: a nested scan over 10,000 resources takes seconds, a linear one tens of ms.
+    assert.ok(ms < 2000, `${ms} ms`);
+  });
+});
