@@ -1,0 +1,203 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AwsService, defaultDnsName } from "../components/endpoint-services";
+import { cloudFormationListStacksPolicy } from "../components/iam-documents";
+import { InterfaceEndpoint } from "../components/interface-endpoint";
+import { currentRegion, eiceSsh, FAIL_FAST, NO_RETRY_ENV, twoHostLab } from "./common";
+import { Check, Expectation, Scenario } from "./scenario";
+
+const HOSTS = ["public-host", "private-host"] as const;
+type Host = (typeof HOSTS)[number];
+const ENDPOINT = "cloudformation";
+
+/**
+ * An interface endpoint and what private DNS changes. With it on, the service's own name
+ * (cloudformation.<region>.amazonaws.com) answers the endpoint's private addresses for every
+ * host in the VPC, so even the private host with no route out can call the API. With it off,
+ * that name keeps answering public addresses (the private host times out) and only the
+ * endpoint-specific vpce- names lead to the endpoint.
+ *
+ * The endpoint's interfaces live in the private tier, one per AZ. The seed selected both its
+ * subnets because they sat in two AZs; AWS accepts one subnet per AZ per endpoint, and an
+ * interface answers the whole VPC, so with the labs' single AZ one interface serves both hosts
+ * (and costs one AZ-hour rate, not two). Set azCount 2 to get one per AZ as in the seed.
+ */
+export const cloudformationPrivateDns: Scenario = {
+  name: "cloudformation-private-dns",
+  title: "CloudFormation interface endpoint: private DNS on and off",
+  seeds: ["004"],
+  summary:
+    "A public and a private host and a CloudFormation interface endpoint in the private subnet. With privateDns " +
+    "on, cloudformation.<region>.amazonaws.com resolves to the endpoint's private addresses from both hosts and " +
+    "the private host can list stacks; with it off, the name resolves to public addresses (the private host times " +
+    "out) while the endpoint-specific vpce- name still resolves to the endpoint.",
+  config: [
+    {
+      key: "privateDns",
+      type: "boolean",
+      default: true,
+      description:
+        "Private DNS on the lab's interface endpoint: the service's default name resolves to the endpoint inside " +
+        "the VPC. false shows the seed's 'private DNS off' variant, where only the vpce- names do.",
+    },
+  ],
+  run(config) {
+    const instanceType = config.string("instanceType");
+    const azCount = config.integer("azCount", { min: 1, max: 4 });
+    const privateDns = config.boolean("privateDns");
+
+    const policy = JSON.stringify(cloudFormationListStacksPolicy());
+    const lab = twoHostLab({
+      vpc: { azCount },
+      instanceType,
+      publicHost: { policy },
+      privateHost: { policy },
+    });
+    const privateTier = lab.vpc.tier("private");
+    const endpoint = new InterfaceEndpoint(ENDPOINT, {
+      vpcId: lab.vpc.vpcId,
+      service: AwsService.CLOUDFORMATION,
+      subnetIds: privateTier.subnets.map((s) => s.id),
+      vpcCidr: lab.vpc.cidr,
+      privateDns: privateDns ? "all" : "off",
+      // Read back from the VPC, so a change to LabVpc's flags stops the endpoint, not AWS.
+      // Unset flags mean AWS's defaults: DNS support on, DNS hostnames off.
+      vpcDns: {
+        enableDnsSupport: lab.vpc.vpc.enableDnsSupport.apply((on) => on !== false),
+        enableDnsHostnames: lab.vpc.vpc.enableDnsHostnames.apply((on) => on === true),
+      },
+    });
+    const region = currentRegion();
+    const endpointSubnetCidrs = pulumi.all(privateTier.subnets.map((s) => s.cidrBlock));
+
+    const checks = pulumi
+      .all([
+        region,
+        endpoint.dnsNames,
+        endpointSubnetCidrs,
+        lab.publicHost.instanceId,
+        lab.privateHost.instanceId,
+      ])
+      .apply(([r, dnsNames, cidrs, publicId, privateId]) =>
+        HOSTS.map((host) =>
+          hostCheck({
+            host,
+            instanceId: host === "public-host" ? publicId : privateId,
+            region: r,
+            privateDns,
+            vpceName: dnsNames[0],
+            endpointCidrs: cidrs,
+          }),
+        ),
+      );
+
+    return {
+      outputs: {
+        region,
+        vpcId: lab.vpc.vpcId,
+        endpointId: endpoint.endpointId,
+        privateDns,
+        defaultDnsName: region.apply((r) => defaultDnsName(AwsService.CLOUDFORMATION, r)),
+        endpointDnsNames: endpoint.dnsNames,
+        endpointSubnetCidrs,
+        publicHostId: lab.publicHost.instanceId,
+        publicHostPublicIp: lab.publicHost.publicIp,
+        privateHostId: lab.privateHost.instanceId,
+        privateHostPrivateIp: lab.privateHost.privateIp,
+        instanceConnectEndpointId: lab.eice.endpointId,
+      },
+      expectations: buildExpectations(privateDns),
+      checks,
+    };
+  },
+};
+
+function buildExpectations(privateDns: boolean): Expectation[] {
+  const service = { kind: "aws-service", service: "cloudformation" } as const;
+  const viaEndpoint = { ...service, via: ENDPOINT };
+  const expectations: Expectation[] = [];
+  for (const host of HOSTS) {
+    expectations.push({
+      from: host,
+      to: service,
+      probe: "dns",
+      outcome: privateDns ? "resolves-private" : "resolves-public",
+      why: privateDns
+        ? "private DNS makes the VPC resolver answer the default name with the endpoint's addresses, for every subnet"
+        : "without private DNS the default name keeps its public addresses",
+    });
+    expectations.push({
+      from: host,
+      to: viaEndpoint,
+      probe: "dns",
+      outcome: "resolves-private",
+      why: "the endpoint-specific vpce- name always resolves to the endpoint's interfaces",
+    });
+  }
+  expectations.push(
+    {
+      from: "private-host",
+      to: service,
+      probe: "request",
+      outcome: privateDns ? "works" : "times-out",
+      why: privateDns
+        ? "the default name leads to the endpoint, whose group admits 443 from the VPC"
+        : "the default name leads to public addresses and the private subnet has no route out",
+    },
+    {
+      from: "private-host",
+      to: viaEndpoint,
+      probe: "request",
+      outcome: "works",
+      why: "--endpoint-url with the vpce- name reaches the endpoint whatever the private DNS setting",
+    },
+    {
+      from: "public-host",
+      to: service,
+      probe: "request",
+      outcome: "works",
+      why: privateDns
+        ? "the default name leads to the endpoint, inside the VPC"
+        : "the default name leads to public addresses, reached through the internet gateway",
+    },
+  );
+  return expectations;
+}
+
+function hostCheck(args: {
+  host: Host;
+  instanceId: string;
+  region: string;
+  privateDns: boolean;
+  vpceName: string;
+  endpointCidrs: string[];
+}): Check {
+  const { host, region: r, privateDns, vpceName } = args;
+  const inside = `private addresses inside ${args.endpointCidrs.join(", ")} (one per endpoint subnet)`;
+  const listStacks = `aws cloudformation list-stacks --region ${r} --max-items 5`;
+  const works = `{"StackSummaries": [...]} (an empty list when the account has no stacks in ${r})`;
+  const steps: Check["steps"] = [
+    {
+      run: `dig +short ${defaultDnsName(AwsService.CLOUDFORMATION, r)}`,
+      expect: privateDns
+        ? `${inside}: private DNS answers the default name`
+        : "public addresses: without private DNS the default name is unchanged",
+    },
+    { run: `dig +short ${vpceName}`, expect: `${inside}: the endpoint-specific name` },
+  ];
+  if (host === "private-host" && !privateDns) {
+    steps.push({
+      run: `${NO_RETRY_ENV} ${listStacks} ${FAIL_FAST}`,
+      expect: `Connect timeout on endpoint URL: "https://cloudformation.${r}.amazonaws.com/": no route to public addresses`,
+    });
+  } else {
+    steps.push({
+      run: listStacks,
+      expect: `${works}, ${privateDns ? "through the endpoint" : "through the internet gateway"}`,
+    });
+  }
+  steps.push({
+    run: `${listStacks} --endpoint-url https://${vpceName}`,
+    expect: `${works}, through the endpoint`,
+  });
+  return { host, connect: eiceSsh(args.instanceId, r), steps };
+}

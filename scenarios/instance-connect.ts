@@ -1,0 +1,218 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AwsService, defaultDnsName } from "../components/endpoint-services";
+import {
+  instanceConnectOperatorPolicy,
+  MAX_TUNNEL_DURATION_SECONDS,
+} from "../components/iam-documents";
+import { InstanceConnectEndpoint } from "../components/instance-connect-endpoint";
+import { LabInstance } from "../components/lab-instance";
+import { LabVpc } from "../components/lab-vpc";
+import { currentRegion, FAIL_FAST, NO_RETRY_ENV } from "./common";
+import { Check, Expectation, Scenario } from "./scenario";
+
+const HOST = "host";
+const LAPTOP = "laptop";
+const OS_USER = "ec2-user";
+
+/**
+ * The seed's closed VPC: one private subnet, no internet gateway, no NAT, a host with no key
+ * pair, and an EC2 Instance Connect Endpoint as the only way in. Who may use it is IAM's
+ * business: a managed policy lets operators open tunnels on that endpoint to port 22 for at
+ * most `maxTunnelDuration` seconds and push a key for ec2-user to that host, and CloudTrail's
+ * event history records every OpenTunnel without a trail.
+ */
+export const instanceConnect: Scenario = {
+  name: "instance-connect",
+  title: "EC2 Instance Connect Endpoint into a closed VPC, gated by IAM and audited",
+  seeds: ["002"],
+  summary:
+    "A VPC with only a private subnet (10.0.0.0/24, no IGW, no NAT), a host with no key pair and an EC2 Instance " +
+    "Connect Endpoint. An operator policy (attached to an IAM group) allows OpenTunnel on that endpoint to port 22 " +
+    "for a bounded time and SendSSHPublicKey for ec2-user on that host. SSH works; from the host nothing outside " +
+    "the VPC, internet or S3, is reachable; CloudTrail event history lists each OpenTunnel.",
+  config: [
+    {
+      key: "maxTunnelDuration",
+      type: "integer",
+      default: MAX_TUNNEL_DURATION_SECONDS,
+      description:
+        "Longest SSH session, in seconds, the operator policy allows through the Instance Connect Endpoint " +
+        `(1-${MAX_TUNNEL_DURATION_SECONDS}; ${MAX_TUNNEL_DURATION_SECONDS} is AWS's maximum).`,
+    },
+    {
+      key: "operatorGroup",
+      type: "boolean",
+      default: true,
+      description:
+        "Create an IAM group holding the operator policy; add people with `aws iam add-user-to-group`. false " +
+        "creates only the managed policy, to attach where you like.",
+    },
+  ],
+  run(config) {
+    const instanceType = config.string("instanceType");
+    const azCount = config.integer("azCount", { min: 1, max: 4 });
+    const maxTunnelDuration = config.integer("maxTunnelDuration", {
+      min: 1,
+      max: MAX_TUNNEL_DURATION_SECONDS,
+    });
+    const withGroup = config.boolean("operatorGroup");
+
+    const vpc = new LabVpc("closed", { cidr: "10.0.0.0/24", tiers: ["private"], azCount });
+    const subnet = vpc.tier("private").subnets[0];
+    const host = new LabInstance(HOST, { vpcId: vpc.vpcId, subnetId: subnet.id, instanceType });
+    const eice = new InstanceConnectEndpoint("eice", {
+      vpcId: vpc.vpcId,
+      subnetId: subnet.id,
+      targets: [{ name: HOST, securityGroupId: host.securityGroupId }],
+    });
+
+    const policy = new aws.iam.Policy("eice-operator", {
+      description: `SSH to the lab host through its Instance Connect Endpoint, port 22, at most ${maxTunnelDuration} s`,
+      policy: pulumi
+        .all([eice.endpoint.arn, host.instance.arn])
+        .apply(([endpointArn, instanceArn]) =>
+          JSON.stringify(
+            instanceConnectOperatorPolicy({
+              endpointArn,
+              instanceArn,
+              maxTunnelDuration,
+              osUser: OS_USER,
+            }),
+          ),
+        ),
+    });
+    const group = withGroup ? new aws.iam.Group("operators", {}) : undefined;
+    if (group) {
+      new aws.iam.GroupPolicyAttachment(
+        "operators-eice-operator",
+        { group: group.name, policyArn: policy.arn },
+        { parent: group },
+      );
+    }
+
+    const region = currentRegion();
+    const checks = pulumi
+      .all([region, host.instanceId, host.privateIp, group?.name ?? pulumi.output("")])
+      .apply(([r, instanceId, privateIp, groupName]) =>
+        buildChecks({ region: r, instanceId, privateIp, groupName, maxTunnelDuration }),
+      );
+
+    return {
+      outputs: {
+        region,
+        vpcId: vpc.vpcId,
+        hostId: host.instanceId,
+        hostPrivateIp: host.privateIp,
+        instanceConnectEndpointId: eice.endpointId,
+        instanceConnectEndpointArn: eice.endpoint.arn,
+        operatorPolicyArn: policy.arn,
+        maxTunnelDuration,
+        ...(group ? { operatorGroupName: group.name } : {}),
+      },
+      expectations: EXPECTATIONS,
+      checks,
+    };
+  },
+};
+
+const EXPECTATIONS: Expectation[] = [
+  {
+    from: LAPTOP,
+    to: { kind: "instance", host: HOST, port: 22 },
+    probe: "request",
+    outcome: "works",
+    why: "the operator's OpenTunnel on port 22 goes through the Instance Connect Endpoint, whose group may send SSH to the host's group; no IGW or public address involved",
+  },
+  {
+    from: HOST,
+    to: { kind: "internet", url: "https://checkip.amazonaws.com" },
+    probe: "request",
+    outcome: "times-out",
+    why: "the closed VPC has no internet gateway and no NAT: its route table holds only the local route",
+  },
+  {
+    from: HOST,
+    to: { kind: "aws-service", service: "s3" },
+    probe: "request",
+    outcome: "times-out",
+    why: "no route to S3's public addresses and no S3 endpoint: the Instance Connect Endpoint carries SSH in, nothing out",
+  },
+];
+
+/** The operator's SSH command: through the endpoint, asking for the tunnel time the policy allows. */
+function operatorSsh(
+  instanceId: string,
+  region: string,
+  maxTunnelDuration: number,
+  osUser = OS_USER,
+) {
+  const user = osUser === OS_USER ? "" : ` --os-user ${osUser}`;
+  return (
+    `aws ec2-instance-connect ssh --instance-id ${instanceId} --connection-type eice` +
+    ` --eice-options maxTunnelDuration=${maxTunnelDuration}${user} --region ${region}`
+  );
+}
+
+function buildChecks(args: {
+  region: string;
+  instanceId: string;
+  privateIp: string;
+  groupName: string;
+  maxTunnelDuration: number;
+}): Check[] {
+  const { region: r, instanceId, privateIp, groupName, maxTunnelDuration } = args;
+  const ssh = operatorSsh(instanceId, r, maxTunnelDuration);
+  const operatorSteps: Check["steps"] = [];
+  if (groupName) {
+    operatorSteps.push({
+      run: `aws iam add-user-to-group --group-name ${groupName} --user-name <operator-user>`,
+      expect: "nothing; run once as an administrator, then work as that operator",
+    });
+  }
+  operatorSteps.push(
+    {
+      run: ssh,
+      expect: `a shell on the host: [${OS_USER}@ip-${privateIp.replace(/\./g, "-")} ~]$`,
+    },
+    {
+      run: operatorSsh(instanceId, r, maxTunnelDuration, "root"),
+      expect:
+        "An error occurred (AccessDeniedException) when calling the SendSSHPublicKey operation: the policy allows " +
+        `keys for ${OS_USER} only (an administrator's own credentials are not limited by it)`,
+    },
+    {
+      run:
+        `aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=OpenTunnel` +
+        ` --max-results 5 --region ${r} --query 'Events[].[EventTime,Username]' --output text`,
+      expect:
+        "one line per connection with the time and the IAM user who opened it; event history needs no trail and " +
+        "shows an event a few minutes after the connection",
+    },
+  );
+  return [
+    {
+      host: LAPTOP,
+      connect: "a terminal on your own machine (AWS CLI v2 and an OpenSSH client), as an operator",
+      steps: operatorSteps,
+    },
+    {
+      host: HOST,
+      connect: ssh,
+      steps: [
+        {
+          run: "curl -sS -m 5 https://checkip.amazonaws.com",
+          expect: "curl: (28) Connection timed out after ~5000 milliseconds: no way out of the VPC",
+        },
+        {
+          run: `getent hosts ${defaultDnsName(AwsService.S3, r)}`,
+          expect: "public addresses: the VPC resolver answers, but nothing routes there",
+        },
+        {
+          run: `${NO_RETRY_ENV} aws s3 ls --region ${r} ${FAIL_FAST}`,
+          expect: `Connect timeout on endpoint URL: "https://s3.${r}.amazonaws.com/"`,
+        },
+      ],
+    },
+  ];
+}

@@ -1,0 +1,237 @@
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { runProgram } from "../../scenarios";
+import { Check, Expectation } from "../../scenarios/scenario";
+import { build, engine, json, RecordedResource, resolve, useEngine } from "../helpers/engine";
+
+const SCENARIO = "instance-connect";
+const EICE = "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint";
+const SG = "aws:ec2/securityGroup:SecurityGroup";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const POLICY = "aws:iam/policy:Policy";
+
+async function runLab(config: Record<string, string> = {}) {
+  engine.reset({ config: { scenario: SCENARIO, ...config } });
+  const outputs = runProgram();
+  const checks = (await resolve(outputs.checks as pulumi.Output<Check[]>)) as Check[];
+  await build(() => outputs);
+  return { outputs, checks, expectations: outputs.expectations as Expectation[] };
+}
+
+function hostInstance(): RecordedResource {
+  const component = engine.get("vpc-endpoint-labs:compute:LabInstance", "host");
+  const found = engine
+    .childrenOf(component.urn)
+    .filter((r) => r.type === "aws:ec2/instance:Instance");
+  assert.equal(found.length, 1);
+  return found[0];
+}
+
+interface Statement {
+  Sid: string;
+  Effect: string;
+  Action: unknown;
+  Resource: unknown;
+  Condition?: Record<string, Record<string, string>>;
+}
+
+function operatorStatements(): Statement[] {
+  return (json(engine.get(POLICY, "eice-operator").inputs.policy) as { Statement: Statement[] })
+    .Statement;
+}
+
+describe("scenario instance-connect", () => {
+  useEngine({ config: { scenario: SCENARIO } });
+
+  it("builds the seed's closed VPC: 10.0.0.0/24, one private subnet, no IGW, NAT, route or endpoint", async () => {
+    await runLab();
+    assert.equal(engine.get("aws:ec2/vpc:Vpc", "closed-vpc").inputs.cidrBlock, "10.0.0.0/24");
+    assert.deepEqual(
+      engine
+        .ofType("aws:ec2/subnet:Subnet")
+        .map((s) => [s.name, s.inputs.cidrBlock, s.inputs.mapPublicIpOnLaunch]),
+      [["closed-private-1", "10.0.0.0/24", false]],
+    );
+    for (const type of [
+      "aws:ec2/internetGateway:InternetGateway",
+      "aws:ec2/natGateway:NatGateway",
+      "aws:ec2/route:Route",
+      "aws:ec2/vpcEndpoint:VpcEndpoint",
+      "aws:ec2/eip:Eip",
+    ]) {
+      assert.equal(engine.ofType(type).length, 0, type);
+    }
+  });
+
+  it("runs the host with no key pair and no public address, reachable only from the endpoint on 22", async () => {
+    await runLab();
+    const instance = hostInstance();
+    assert.equal(instance.inputs.keyName, undefined);
+    assert.notEqual(instance.inputs.associatePublicIpAddress, true);
+    assert.equal(instance.outputs.publicIp, "");
+    const hostSg = engine.get(SG, "host-sg");
+    const eiceSg = engine.get(SG, "eice-sg");
+    assert.deepEqual(
+      engine
+        .ofType(INGRESS)
+        .filter((r) => r.inputs.securityGroupId === hostSg.id)
+        .map((r) => [
+          r.inputs.ipProtocol,
+          r.inputs.fromPort,
+          r.inputs.referencedSecurityGroupId,
+          r.inputs.cidrIpv4,
+        ]),
+      [["tcp", 22, eiceSg.id, undefined]],
+    );
+    const eice = engine.get(EICE, "eice-eice");
+    assert.equal(eice.inputs.subnetId, instance.inputs.subnetId);
+    assert.equal(eice.inputs.preserveClientIp, false);
+  });
+
+  it("lets operators open tunnels only on that endpoint, to port 22, for at most 3600 s", async () => {
+    await runLab();
+    const eice = engine.get(EICE, "eice-eice");
+    const [openTunnel] = operatorStatements();
+    assert.deepEqual(openTunnel, {
+      Sid: "OpenSshTunnelThroughEndpoint",
+      Effect: "Allow",
+      Action: "ec2-instance-connect:OpenTunnel",
+      Resource: eice.outputs.arn,
+      Condition: {
+        NumericEquals: { "ec2-instance-connect:remotePort": "22" },
+        NumericLessThanEquals: { "ec2-instance-connect:maxTunnelDuration": "3600" },
+      },
+    });
+    assert.match(
+      String(eice.outputs.arn),
+      /^arn:aws:ec2:ap-northeast-2:\d{12}:instance-connect-endpoint\/eice-[0-9a-f]+$/,
+    );
+  });
+
+  it("lets operators push a key for ec2-user to the lab host only, and describe instances and endpoints", async () => {
+    await runLab();
+    const [, sendKey, describe] = operatorStatements();
+    assert.deepEqual(sendKey, {
+      Sid: "PushKeyForOsUser",
+      Effect: "Allow",
+      Action: "ec2-instance-connect:SendSSHPublicKey",
+      Resource: hostInstance().outputs.arn,
+      Condition: { StringEquals: { "ec2:osuser": "ec2-user" } },
+    });
+    assert.deepEqual(describe.Action, [
+      "ec2:DescribeInstances",
+      "ec2:DescribeInstanceConnectEndpoints",
+    ]);
+    assert.equal(describe.Resource, "*");
+    assert.equal(operatorStatements().length, 3);
+  });
+
+  it("bounds tunnels by maxTunnelDuration and asks for that duration in the checks", async () => {
+    const { checks } = await runLab({ maxTunnelDuration: "900" });
+    const [openTunnel] = operatorStatements();
+    assert.deepEqual(openTunnel.Condition?.NumericLessThanEquals, {
+      "ec2-instance-connect:maxTunnelDuration": "900",
+    });
+    assert.match(checks[1].connect, /--connection-type eice --eice-options maxTunnelDuration=900 /);
+  });
+
+  it("attaches the operator policy to an IAM group by default", async () => {
+    const { outputs } = await runLab();
+    const group = engine.get("aws:iam/group:Group", "operators");
+    const attachment = engine.get(
+      "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+      "operators-eice-operator",
+    );
+    assert.equal(attachment.inputs.group, group.outputs.name);
+    assert.equal(attachment.inputs.policyArn, engine.get(POLICY, "eice-operator").outputs.arn);
+    assert.equal(attachment.parent, group.urn);
+    assert.equal(
+      await resolve(outputs.operatorGroupName as pulumi.Output<string>),
+      group.outputs.name,
+    );
+  });
+
+  it("creates only the managed policy when operatorGroup is false", async () => {
+    const { outputs, checks } = await runLab({ operatorGroup: "false" });
+    assert.equal(engine.ofType("aws:iam/group:Group").length, 0);
+    assert.equal(engine.ofType("aws:iam/groupPolicyAttachment:GroupPolicyAttachment").length, 0);
+    assert.equal(engine.ofType(POLICY).length, 1);
+    assert.ok(!("operatorGroupName" in outputs));
+    assert.ok(checks[0].steps.every((s) => !s.run.includes("add-user-to-group")));
+  });
+
+  it("expects SSH from the laptop to work and the host to reach neither the internet nor S3", async () => {
+    const { expectations } = await runLab();
+    assert.deepEqual(
+      expectations.map((e) => [e.from, e.to, e.probe, e.outcome]),
+      [
+        ["laptop", { kind: "instance", host: "host", port: 22 }, "request", "works"],
+        [
+          "host",
+          { kind: "internet", url: "https://checkip.amazonaws.com" },
+          "request",
+          "times-out",
+        ],
+        ["host", { kind: "aws-service", service: "s3" }, "request", "times-out"],
+      ],
+    );
+  });
+
+  it("prints the operator's eice SSH, a refused os-user, the CloudTrail OpenTunnel lookup and the host's timeouts", async () => {
+    const { checks } = await runLab();
+    const id = hostInstance().id;
+    assert.deepEqual(
+      checks.map((c) => c.host),
+      ["laptop", "host"],
+    );
+    const ssh = `aws ec2-instance-connect ssh --instance-id ${id} --connection-type eice --eice-options maxTunnelDuration=3600 --region ap-northeast-2`;
+    const [laptop, host] = checks;
+    assert.equal(host.connect, ssh);
+    const byRun = new Map(laptop.steps.map((s) => [s.run, s.expect]));
+    assert.match(byRun.get(ssh) ?? "", /\[ec2-user@ip-10-0-0-\d+ ~\]\$/);
+    const rootRun = [...byRun.keys()].find((r) => r.includes("--os-user root"));
+    assert.match(byRun.get(rootRun ?? "") ?? "", /AccessDeniedException.*SendSSHPublicKey/);
+    const trail = [...byRun.keys()].find((r) => r.startsWith("aws cloudtrail lookup-events"));
+    assert.match(trail ?? "", /AttributeKey=EventName,AttributeValue=OpenTunnel/);
+    assert.match(byRun.get(trail ?? "") ?? "", /no trail/);
+
+    const s3 = host.steps.find((s) => s.run.includes("aws s3 ls"));
+    assert.match(s3?.run ?? "", /^AWS_MAX_ATTEMPTS=1 .*--cli-connect-timeout 5/);
+    assert.match(s3?.expect ?? "", /Connect timeout/);
+    const curl = host.steps.find((s) => s.run.startsWith("curl"));
+    assert.match(curl?.run ?? "", /-m 5 https:\/\/checkip\.amazonaws\.com/);
+    assert.match(curl?.expect ?? "", /timed out/);
+  });
+
+  describe("refuses bad config before registering anything", () => {
+    const cases: [string, Record<string, string>, RegExp][] = [
+      [
+        "a tunnel of 0 s",
+        { maxTunnelDuration: "0" },
+        /config "maxTunnelDuration" \(scenario instance-connect\) must be between 1 and 3600; got 0/,
+      ],
+      [
+        "a tunnel over AWS's hour",
+        { maxTunnelDuration: "7200" },
+        /must be between 1 and 3600; got 7200/,
+      ],
+      [
+        "a duration that is not a number",
+        { maxTunnelDuration: "1h" },
+        /must be a whole number; got "1h"/,
+      ],
+      [
+        "an operatorGroup that is not a boolean",
+        { operatorGroup: "no" },
+        /config "operatorGroup" .*must be true or false/,
+      ],
+    ];
+    for (const [title, config, error] of cases) {
+      it(title, async () => {
+        engine.reset({ config: { scenario: SCENARIO, ...config } });
+        assert.throws(() => runProgram(), error);
+        assert.deepEqual(await engine.settle(), []);
+      });
+    }
+  });
+});
