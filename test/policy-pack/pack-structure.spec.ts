@@ -1,0 +1,159 @@
+import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import {
+  PACK_NAME,
+  evaluateStack,
+  initialConfig,
+  policies,
+  rules,
+} from "../../policy-pack/policies";
+import { PACK_DIR, ensurePackBuilt } from "./helpers/pack-process";
+
+describe("policy pack structure", () => {
+  it("names every policy in kebab-case and describes it with 'Checks that ...'", () => {
+    assert.strictEqual(rules.length, 7);
+    for (const rule of rules) {
+      assert.match(rule.name, /^[a-z0-9]+(-[a-z0-9]+)+$/, rule.name);
+      assert.match(rule.description, /^Checks that /, rule.name);
+    }
+    assert.strictEqual(new Set(rules.map((r) => r.name)).size, rules.length, "names are unique");
+  });
+
+  it("makes the VPC-endpoint bucket rule and public SSH mandatory, the other guardrails advisory", () => {
+    const levels = Object.fromEntries(rules.map((r) => [r.name, r.enforcementLevel]));
+    assert.deepStrictEqual(levels, {
+      "s3-bucket-requires-vpce": "mandatory",
+      "vpc-endpoint-private-dns-requires-vpc-dns": "advisory",
+      "s3-interface-endpoint-resolver-dns-requires-gateway": "advisory",
+      "vpc-gateway-endpoint-service-supported": "advisory",
+      "ec2-instance-connect-endpoint-one-per-vpc": "advisory",
+      "ec2-security-group-no-public-ssh": "mandatory",
+      "ec2-instance-imdsv2-required": "advisory",
+    });
+    assert.strictEqual(rules.find((r) => r.name === "s3-bucket-requires-vpce")!.kind, "stack");
+  });
+
+  it("gives every initialConfig entry an explicit enforcement level, the policy's own", () => {
+    const config = initialConfig();
+    assert.deepStrictEqual(Object.keys(config).sort(), rules.map((r) => r.name).sort());
+    for (const rule of rules) {
+      const entry = config[rule.name];
+      assert.ok(typeof entry === "object", rule.name);
+      assert.strictEqual(entry.enforcementLevel, rule.enforcementLevel, rule.name);
+    }
+  });
+
+  it("declares settings through configSchema, whose defaults are the settings used when unset", () => {
+    for (const rule of rules) {
+      const props = rule.configSchema?.properties ?? {};
+      assert.ok(!("enforcementLevel" in props), `${rule.name} must not declare enforcementLevel`);
+      const defaults = Object.fromEntries(
+        Object.entries(props).map(([k, s]) => [k, typeof s === "object" ? s.default : undefined]),
+      );
+      const settings = rule.settings({}) as Record<string, unknown>;
+      for (const [key, value] of Object.entries(defaults)) {
+        assert.deepStrictEqual(settings[key], value, `${rule.name}.${key}`);
+      }
+    }
+    assert.deepStrictEqual(
+      Object.keys(
+        rules.find((r) => r.name === "s3-bucket-requires-vpce")!.configSchema!.properties,
+      ).sort(),
+      ["approvedEndpointIds", "exemptBuckets", "exemptionKeys"],
+    );
+  });
+
+  it("turns every rule into a policy of the same name, level and kind", () => {
+    assert.deepStrictEqual(
+      policies.map((p) => [
+        p.name,
+        p.enforcementLevel,
+        "validateStack" in p ? "stack" : "resource",
+      ]),
+      rules.map((r) => [r.name, r.enforcementLevel, r.kind]),
+    );
+  });
+
+  it("never throws on odd input, reporting through violations instead", () => {
+    const odd = [
+      { type: "aws:s3/bucket:Bucket", urn: "u1", name: "b", props: { bucket: 42, policy: [1, 2] } },
+      {
+        type: "aws:s3/bucketPolicy:BucketPolicy",
+        urn: "u2",
+        name: "p",
+        props: { bucket: null, policy: 7 },
+      },
+      {
+        type: "aws:ec2/securityGroup:SecurityGroup",
+        urn: "u3",
+        name: "sg",
+        props: { ingress: [null, "x", { protocol: 6 }] },
+      },
+      {
+        type: "aws:ec2/vpcEndpoint:VpcEndpoint",
+        urn: "u4",
+        name: "e",
+        props: { serviceName: 5, dnsOptions: "x" },
+      },
+      { type: "aws:ec2/instance:Instance", urn: "u5", name: "i", props: { metadataOptions: "x" } },
+    ];
+    const violations = evaluateStack(odd);
+    assert.ok(
+      violations.every((v) => !/could not finish its check/.test(v.message)),
+      JSON.stringify(violations),
+    );
+  });
+
+  describe("files", () => {
+    it("has PulumiPolicy.yaml with the nodejs runtime", () => {
+      const yaml = fs.readFileSync(path.join(PACK_DIR, "PulumiPolicy.yaml"), "utf8");
+      assert.match(yaml, /^runtime: nodejs$/m);
+      assert.match(yaml, /^description: .+/m);
+    });
+
+    it("has a versioned package whose main is the compiled pack", () => {
+      const pkg = JSON.parse(fs.readFileSync(path.join(PACK_DIR, "package.json"), "utf8"));
+      assert.match(pkg.version, /^\d+\.\d+\.\d+/);
+      assert.strictEqual(pkg.main, "bin/index.js");
+      assert.strictEqual(pkg.dependencies["@pulumi/policy"], "1.21.0");
+    });
+
+    it("keeps index.ts to constructing the PolicyPack", () => {
+      const source = fs.readFileSync(path.join(PACK_DIR, "index.ts"), "utf8");
+      assert.strictEqual(source.match(/new PolicyPack\(/g)?.length, 1);
+      assert.match(source, new RegExp(`PACK_NAME`));
+      const statements = source
+        .replace(/\/\/.*$/gm, "")
+        .split(/;\s*$/m)
+        .map((s) => s.trim())
+        .filter(Boolean);
+      assert.deepStrictEqual(
+        statements.map((s) => s.split(/\s|\(/)[0]),
+        ["import", "import", "new"],
+        "only imports and new PolicyPack(...)",
+      );
+      assert.strictEqual(PACK_NAME, "vpc-endpoint-labs");
+    });
+
+    it("loads the compiled policies without @pulumi/pulumi or a policy server", () => {
+      ensurePackBuilt();
+      const loaded = execFileSync(
+        process.execPath,
+        [
+          "-e",
+          `require(${JSON.stringify(path.join(PACK_DIR, "bin", "policies"))});` +
+            "console.log(JSON.stringify(Object.keys(require.cache)))",
+        ],
+        { cwd: PACK_DIR, encoding: "utf8", timeout: 15000 },
+      );
+      const modules: string[] = JSON.parse(loaded);
+      assert.deepStrictEqual(
+        modules.filter((m) => m.includes(`${path.sep}node_modules${path.sep}`)),
+        [],
+        "policies/ must not load packages at run time",
+      );
+    });
+  });
+});
