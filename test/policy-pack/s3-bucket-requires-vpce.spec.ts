@@ -301,19 +301,4 @@ describe(POLICY, () => {
       );
     });
   });
-
-  it("is linear in the number of resources", () => {
-    const resources = [];
-    for (let i = 0; i < 5000; i++) {
-      resources.push(bucket(`b-${i}`));
-      resources.push(
-        resource(BUCKET_POLICY, `p-${i}`, { bucket: `b-${i}`, policy: restricting(`b-${i}`) }),
-      );
-    }
-    const started = process.hrtime.bigint();
-    assert.deepStrictEqual(runPolicy(POLICY, resources), []);
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    // Generous bound: a nested scan over 10,000 resources takes seconds, a linear one tens of ms.
-    assert.ok(ms < 2000, `${ms} ms`);
-  });
 });
