@@ -28,7 +28,12 @@ export type {
   VpceRestrictionSettings,
 } from "./bucket-vpce-analysis";
 export { parsePolicyDocument } from "./policy-document";
-export type { ConditionClause, NormalizedStatement, ParsedDocument } from "./policy-document";
+export type {
+  ConditionClause,
+  NormalizedStatement,
+  ParsedDocument,
+  PrincipalSpec,
+} from "./policy-document";
 export { globCovers, globMatch } from "./glob";
 export { UNKNOWN, isUnknown } from "./unknowns";
 export { checkBucketsRequireVpce, s3BucketRequiresVpce } from "./s3-bucket-requires-vpce";
