@@ -20,8 +20,11 @@ export interface InterfaceEndpointArgs {
   vpcId: pulumi.Input<string>;
   /** An entry of `AwsService`, or `customService(...)` for an endpoint service of your own. */
   service: EndpointService;
-  /** Subnets for the endpoint's network interfaces, one per AZ (each one is billed by the hour). */
-  subnetIds: pulumi.Input<string>[];
+  /**
+   * Subnets for the endpoint's network interfaces, one per AZ (each one is billed by the hour).
+   * May be a list known only at deploy time, such as subnets picked by an endpoint service's AZs.
+   */
+  subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * Security groups of the endpoint's network interfaces.
    * @default a new group allowing the service's port from `vpcCidr` (like CDK's `open: true`)
@@ -72,7 +75,7 @@ export class InterfaceEndpoint extends pulumi.ComponentResource {
     const privateDns = args.privateDns ?? service.privateDnsDefault;
     assertSupports(service, "Interface", what);
     assertPrivateDnsMode(service, privateDns, what);
-    if (args.subnetIds.length === 0) {
+    if (Array.isArray(args.subnetIds) && args.subnetIds.length === 0) {
       throw new Error(`${what}: subnetIds is empty; give one subnet per AZ the clients are in`);
     }
     if (!args.securityGroupIds && args.vpcCidr === undefined) {

@@ -437,6 +437,11 @@ const SHAPERS: Record<string, Shaper> = {
     const listenerArn = arn("elasticloadbalancing", region, `listener/net/lab/${hex(16)}`);
     return { id: listenerArn, state: { ...inputs, arn: listenerArn } };
   },
+  // The provider's id is `<service id>_<endpoint id>`; accepting makes the endpoint available.
+  "aws:ec2/vpcEndpointConnectionAccepter:VpcEndpointConnectionAccepter": ({ inputs }) => ({
+    id: `${String(inputs.vpcEndpointServiceId)}_${String(inputs.vpcEndpointId)}`,
+    state: { ...inputs, vpcEndpointState: "available" },
+  }),
   "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint": ({
     inputs,
     hex,

@@ -3,10 +3,11 @@
  * single resource is registered, listing the valid names.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { endpointService } from "./endpoint-service";
 import { publicVsPrivate } from "./public-vs-private";
 import { Scenario, ScenarioConfig } from "./scenario";
 
-export const SCENARIOS: readonly Scenario[] = [publicVsPrivate];
+export const SCENARIOS: readonly Scenario[] = [publicVsPrivate, endpointService];
 
 export function scenarioNames(): string[] {
   return SCENARIOS.map((s) => s.name);
