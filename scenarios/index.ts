@@ -3,11 +3,20 @@
  * single resource is registered, listing the valid names.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { cloudformationPrivateDns } from "./cloudformation-private-dns";
+import { dynamodbBastion } from "./dynamodb-bastion";
 import { endpointService } from "./endpoint-service";
+import { instanceConnect } from "./instance-connect";
 import { publicVsPrivate } from "./public-vs-private";
 import { Scenario, ScenarioConfig } from "./scenario";
 
-export const SCENARIOS: readonly Scenario[] = [publicVsPrivate, endpointService];
+export const SCENARIOS: readonly Scenario[] = [
+  publicVsPrivate,
+  dynamodbBastion,
+  cloudformationPrivateDns,
+  instanceConnect,
+  endpointService,
+];
 
 export function scenarioNames(): string[] {
   return SCENARIOS.map((s) => s.name);
