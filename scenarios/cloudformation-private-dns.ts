@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AwsService, defaultDnsName } from "../components/endpoint-services";
+import { AwsService, defaultDnsName, PrivateDnsMode } from "../components/endpoint-services";
 import { cloudFormationListStacksPolicy } from "../components/iam-documents";
 import { InterfaceEndpoint } from "../components/interface-endpoint";
 import { currentRegion, eiceSsh, FAIL_FAST, NO_RETRY_ENV, twoHostLab } from "./common";
@@ -27,23 +27,26 @@ export const cloudformationPrivateDns: Scenario = {
   seeds: ["004"],
   summary:
     "A public and a private host and a CloudFormation interface endpoint in the private subnet. With privateDns " +
-    "on, cloudformation.<region>.amazonaws.com resolves to the endpoint's private addresses from both hosts and " +
+    "all (on), cloudformation.<region>.amazonaws.com resolves to the endpoint's private addresses from both hosts and " +
     "the private host can list stacks; with it off, the name resolves to public addresses (the private host times " +
     "out) while the endpoint-specific vpce- name still resolves to the endpoint.",
   config: [
     {
       key: "privateDns",
-      type: "boolean",
-      default: true,
+      type: "string",
+      default: "all",
+      allowed: AwsService.CLOUDFORMATION.privateDnsModes,
       description:
-        "Private DNS on the lab's interface endpoint: the service's default name resolves to the endpoint inside " +
-        "the VPC. false shows the seed's 'private DNS off' variant, where only the vpce- names do.",
+        "Private DNS of the lab's interface endpoint, in the modes the S3 lab uses too. all: the service's default " +
+        "name resolves to the endpoint for every host in the VPC. off: the seed's 'private DNS off' variant, where " +
+        "only the vpce- names do.",
     },
   ],
   run(config) {
     const instanceType = config.string("instanceType");
     const azCount = config.integer("azCount", { min: 1, max: 4 });
-    const privateDns = config.boolean("privateDns");
+    const privateDnsMode = config.string("privateDns") as PrivateDnsMode;
+    const privateDns = privateDnsMode === "all";
 
     const policy = JSON.stringify(cloudFormationListStacksPolicy());
     const lab = twoHostLab({
@@ -58,7 +61,7 @@ export const cloudformationPrivateDns: Scenario = {
       service: AwsService.CLOUDFORMATION,
       subnetIds: privateTier.subnets.map((s) => s.id),
       vpcCidr: lab.vpc.cidr,
-      privateDns: privateDns ? "all" : "off",
+      privateDns: privateDnsMode,
       // Read back from the VPC, so a change to LabVpc's flags stops the endpoint, not AWS.
       // Unset flags mean AWS's defaults: DNS support on, DNS hostnames off.
       vpcDns: {
@@ -95,7 +98,7 @@ export const cloudformationPrivateDns: Scenario = {
         region,
         vpcId: lab.vpc.vpcId,
         endpointId: endpoint.endpointId,
-        privateDns,
+        privateDns: privateDnsMode,
         defaultDnsName: region.apply((r) => defaultDnsName(AwsService.CLOUDFORMATION, r)),
         endpointDnsNames: endpoint.dnsNames,
         endpointSubnetCidrs,

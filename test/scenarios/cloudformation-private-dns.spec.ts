@@ -76,8 +76,8 @@ describe("scenario cloudformation-private-dns", () => {
     );
   });
 
-  it("turns private DNS off when privateDns is false, keeping the endpoint-specific names", async () => {
-    const { outputs } = await runLab({ privateDns: "false" });
+  it("turns private DNS off when privateDns is off, keeping the endpoint-specific names", async () => {
+    const { outputs } = await runLab({ privateDns: "off" });
     const endpoint = engine.get(ENDPOINT, "cloudformation-vpce");
     assert.equal(endpoint.inputs.privateDnsEnabled, false);
     const names = (await resolve(outputs.endpointDnsNames as pulumi.Output<string[]>)) as string[];
@@ -90,7 +90,7 @@ describe("scenario cloudformation-private-dns", () => {
         ),
       );
     }
-    assert.equal(await resolve(outputs.privateDns as boolean), false);
+    assert.equal(await resolve(outputs.privateDns as string), "off");
   });
 
   it("has a host in each subnet, allowed only to list stacks, both reached through one Instance Connect Endpoint", async () => {
@@ -133,7 +133,7 @@ describe("scenario cloudformation-private-dns", () => {
   });
 
   it("expects public addresses and a timeout on the private host without private DNS, while the vpce- name still works", async () => {
-    const { expectations } = await runLab({ privateDns: "false" });
+    const { expectations } = await runLab({ privateDns: "off" });
     assert.deepEqual(summary(expectations), [
       "public-host dns default-name resolves-public",
       "public-host dns vpce-name resolves-private",
@@ -180,7 +180,7 @@ describe("scenario cloudformation-private-dns", () => {
   });
 
   it("without private DNS, the private host's default-name call fails fast and the --endpoint-url call works", async () => {
-    const { checks } = await runLab({ privateDns: "false" });
+    const { checks } = await runLab({ privateDns: "off" });
     const [publicCheck, privateCheck] = checks;
     const dig = privateCheck.steps.find(
       (s) => s.run === "dig +short cloudformation.ap-northeast-2.amazonaws.com",
@@ -199,12 +199,23 @@ describe("scenario cloudformation-private-dns", () => {
     );
   });
 
-  it("refuses a privateDns that is not a boolean before registering anything", async () => {
-    engine.reset({ config: { scenario: SCENARIO, privateDns: "on" } });
-    assert.throws(
-      () => runProgram(),
-      /config "privateDns" \(scenario cloudformation-private-dns\) must be true or false; got "on"/,
-    );
-    assert.deepEqual(await engine.settle(), []);
+  describe("refuses a privateDns mode CloudFormation does not have, before registering anything", () => {
+    for (const mode of ["true", "inbound-resolver-only"]) {
+      it(mode, async () => {
+        engine.reset({ config: { scenario: SCENARIO, privateDns: mode } });
+        assert.throws(
+          () => runProgram(),
+          new RegExp(
+            `config "privateDns" \\(scenario cloudformation-private-dns\\) must be one of off, all; got "${mode}"`,
+          ),
+        );
+        assert.deepEqual(await engine.settle(), []);
+      });
+    }
+  });
+
+  it("treats an empty privateDns (Pulumi.yaml's default for keys labs default differently) as all", async () => {
+    await runLab({ privateDns: "" });
+    assert.equal(engine.get(ENDPOINT, "cloudformation-vpce").inputs.privateDnsEnabled, true);
   });
 });
