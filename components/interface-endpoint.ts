@@ -62,7 +62,10 @@ export class InterfaceEndpoint extends pulumi.ComponentResource {
   readonly securityGroup?: aws.ec2.SecurityGroup;
   readonly endpointId: pulumi.Output<string>;
   readonly dnsEntries: pulumi.Output<{ dnsName: string; hostedZoneId: string }[]>;
-  /** The endpoint-specific names (vpce-...): the regional name first, then one per AZ. */
+  /**
+   * The endpoint-specific names as AWS reports them: the regional name first, then one per AZ.
+   * S3's are wildcards (`*.vpce-...`): put `bucket.` in place of `*.` to use one.
+   */
   readonly dnsNames: pulumi.Output<string[]>;
   readonly networkInterfaceIds: pulumi.Output<string[]>;
   readonly securityGroupIds: pulumi.Output<string[]>;
@@ -152,6 +155,9 @@ export class InterfaceEndpoint extends pulumi.ComponentResource {
         dependsOn: args.gatewayEndpoint ? [args.gatewayEndpoint] : [],
         // Turning inbound-resolver-only off in place fails in the provider (AWS-FACTS.md).
         replaceOnChanges: ["dnsOptions"],
+        // A VPC holds one private DNS zone per service name: a replacement created before the
+        // old endpoint is gone (Pulumi's default) would collide with it.
+        deleteBeforeReplace: true,
       },
     );
 
@@ -159,9 +165,7 @@ export class InterfaceEndpoint extends pulumi.ComponentResource {
     this.dnsEntries = this.endpoint.dnsEntries.apply((entries) =>
       entries.map((e) => ({ dnsName: e.dnsName, hostedZoneId: e.hostedZoneId })),
     );
-    this.dnsNames = this.dnsEntries.apply((entries) =>
-      entries.map((e) => e.dnsName).filter((n) => n.startsWith("vpce-")),
-    );
+    this.dnsNames = this.dnsEntries.apply(endpointSpecificNames);
     this.networkInterfaceIds = this.endpoint.networkInterfaceIds;
     this.securityGroupIds = pulumi.output(securityGroupIds);
     this.securityGroupId = this.securityGroup ? this.securityGroup.id : pulumi.output(undefined);
@@ -172,6 +176,15 @@ export class InterfaceEndpoint extends pulumi.ComponentResource {
       securityGroupIds: this.securityGroupIds,
     });
   }
+}
+
+/**
+ * The endpoint-specific names among an endpoint's DNS entries, leaving out the private DNS names
+ * (the service's default name). AWS reports S3's with a leading `*.` (`*.vpce-...`), other
+ * services' without.
+ */
+export function endpointSpecificNames(entries: { dnsName: string }[]): string[] {
+  return entries.map((e) => e.dnsName).filter((n) => /^(\*\.)?vpce-/.test(n));
 }
 
 /**

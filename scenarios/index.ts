@@ -8,10 +8,14 @@ import { dynamodbBastion } from "./dynamodb-bastion";
 import { endpointService } from "./endpoint-service";
 import { instanceConnect } from "./instance-connect";
 import { publicVsPrivate } from "./public-vs-private";
+import { s3Gateway } from "./s3-gateway";
+import { s3Interface } from "./s3-interface";
 import { Scenario, ScenarioConfig } from "./scenario";
 
 export const SCENARIOS: readonly Scenario[] = [
   publicVsPrivate,
+  s3Gateway,
+  s3Interface,
   dynamodbBastion,
   cloudformationPrivateDns,
   instanceConnect,
