@@ -24,6 +24,8 @@ export const publicVsPrivate: Scenario = {
     "The public host reaches S3 through the internet gateway; the private host has no route to S3's public " +
     "addresses, so the same command times out. DNS answers from both: resolving is not reaching.",
   config: [],
+  // Two AZs give each tier two subnets on one route table: the verdicts must not change.
+  variants: [{ name: "two-azs", config: { azCount: "2" } }],
   run(config) {
     const instanceType = config.string("instanceType");
     const bucket = new LabBucket("lab");

@@ -91,6 +91,12 @@ export interface Scenario {
    * never defaults.
    */
   offlineConfig?: Record<string, string>;
+  /**
+   * Config modes the offline checks run besides the defaults, each merged over `offlineConfig`
+   * (e.g. `{ name: "private-dns-off", config: { privateDns: "off" } }`).
+   * @default none: one run with `offlineConfig`
+   */
+  variants?: { name: string; config: Record<string, string> }[];
   run(config: ScenarioConfig): ScenarioResult;
 }
 

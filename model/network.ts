@@ -1,0 +1,690 @@
+/**
+ * Reads the network facts the model reasons about out of a resource graph: hosts and their
+ * subnets, VPC DNS attributes, route tables and their routes, security group rules, VPC
+ * endpoints, IAM identities. Works on the offline engine's record and on a stack export alike,
+ * following ids (and property dependencies where an id is not known).
+ */
+import { GraphResource } from "./graph";
+import { EndpointDns, VpcDns } from "./dns";
+import { idOf, Lookup, str, strs } from "./lookup";
+import { RouteEntry, routeTarget } from "./routing";
+import { RulePeer, SgRule } from "./security-groups";
+import { PolicySource } from "./iam";
+
+export const T = {
+  vpc: "aws:ec2/vpc:Vpc",
+  subnet: "aws:ec2/subnet:Subnet",
+  routeTable: "aws:ec2/routeTable:RouteTable",
+  defaultRouteTable: "aws:ec2/defaultRouteTable:DefaultRouteTable",
+  route: "aws:ec2/route:Route",
+  routeTableAssociation: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  mainRouteTableAssociation: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
+  natGateway: "aws:ec2/natGateway:NatGateway",
+  eip: "aws:ec2/eip:Eip",
+  eipAssociation: "aws:ec2/eipAssociation:EipAssociation",
+  instance: "aws:ec2/instance:Instance",
+  securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+  sgRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
+  ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  egressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+  endpointRouteTableAssociation:
+    "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation",
+  endpointService: "aws:ec2/vpcEndpointService:VpcEndpointService",
+  connectionAccepter: "aws:ec2/vpcEndpointConnectionAccepter:VpcEndpointConnectionAccepter",
+  instanceConnectEndpoint: "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint",
+  loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
+  listener: "aws:lb/listener:Listener",
+  targetGroupAttachment: "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+  bucket: "aws:s3/bucket:Bucket",
+  bucketV2: "aws:s3/bucketV2:BucketV2",
+  bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+  table: "aws:dynamodb/table:Table",
+  tableResourcePolicy: "aws:dynamodb/resourcePolicy:ResourcePolicy",
+  role: "aws:iam/role:Role",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  instanceProfile: "aws:iam/instanceProfile:InstanceProfile",
+  policy: "aws:iam/policy:Policy",
+  user: "aws:iam/user:User",
+  userPolicy: "aws:iam/userPolicy:UserPolicy",
+  userPolicyAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+  group: "aws:iam/group:Group",
+  groupPolicy: "aws:iam/groupPolicy:GroupPolicy",
+  groupPolicyAttachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+  groupMembership: "aws:iam/groupMembership:GroupMembership",
+  userGroupMembership: "aws:iam/userGroupMembership:UserGroupMembership",
+} as const;
+
+/** A lab host: an EC2 instance and where it sits. */
+export interface Host {
+  /** The name the expectation used. */
+  name: string;
+  instance: GraphResource;
+  id: string;
+  arn?: string;
+  subnetId?: string;
+  /** The subnet's block: the host's address when its own is not known. */
+  subnetCidr?: string;
+  vpcId?: string;
+  privateIp?: string;
+  /** Its public IPv4 address (auto-assigned or an Elastic IP), when it has one. */
+  publicIp?: string;
+  securityGroupIds: string[];
+}
+
+/** A VPC endpoint of any type, with what the model needs of it. */
+export interface Endpoint {
+  resource: GraphResource;
+  id: string;
+  type: "Gateway" | "Interface" | "GatewayLoadBalancer";
+  serviceName: string;
+  /** s3, dynamodb, cloudformation... for AWS services; undefined for endpoint services. */
+  service?: string;
+  vpcId?: string;
+  /** Gateway: route tables holding its prefix-list route. */
+  routeTableIds: string[];
+  prefixListId?: string;
+  cidrBlocks: string[];
+  /** Interface: subnets of its network interfaces, their blocks and its groups. */
+  subnetIds: string[];
+  subnetCidrs: string[];
+  securityGroupIds: string[];
+  privateDnsEnabled: boolean;
+  inboundResolverOnly: boolean;
+  /** Endpoint-specific DNS names (vpce-...). */
+  dnsNames: string[];
+  state?: string;
+  policy?: unknown;
+}
+
+/** The resource `name` designates of `type`: itself, or the first of that type it owns. */
+export function findOwned(
+  lk: Lookup,
+  name: string,
+  type: string,
+  suffixes: readonly string[] = [],
+): GraphResource | undefined {
+  const named = lk.named(name);
+  const direct = named.find((r) => r.type === type);
+  if (direct) return direct;
+  for (const root of named) {
+    const owned = firstDescendant(lk, root.urn, type);
+    if (owned) return owned;
+  }
+  for (const suffix of suffixes) {
+    const found = lk.named(`${name}${suffix}`).find((r) => r.type === type);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function firstDescendant(lk: Lookup, urn: string, type: string): GraphResource | undefined {
+  const queue = [urn];
+  for (let i = 0; i < queue.length && i < 500; i++) {
+    for (const child of lk.childrenOf(queue[i])) {
+      if (child.type === type) return child;
+      queue.push(child.urn);
+    }
+  }
+  return undefined;
+}
+
+/** The host an expectation names (a LabInstance component, or an instance), or undefined. */
+export function findHost(lk: Lookup, name: string): Host | undefined {
+  const instance =
+    findOwned(lk, name, T.instance, ["-instance"]) ??
+    lk.ofType(T.instance).find((i) => (i.props.tags as Record<string, unknown>)?.Name === name);
+  return instance ? hostOf(lk, name, instance) : undefined;
+}
+
+export function hostOf(lk: Lookup, name: string, instance: GraphResource): Host {
+  const id = idOf(instance) ?? instance.name;
+  const subnet = lk.ref(instance, "subnetId", T.subnet);
+  const subnetId = subnet ? idOf(subnet) : str(instance, "subnetId");
+  const groups = lk.refs(instance, "vpcSecurityGroupIds", T.securityGroup);
+  const groupIds = [
+    ...new Set([
+      ...strs(instance, "vpcSecurityGroupIds"),
+      ...groups.map((g) => idOf(g)).filter((g): g is string => !!g),
+    ]),
+  ];
+  return {
+    name,
+    instance,
+    id,
+    arn: str(instance, "arn"),
+    subnetId,
+    subnetCidr: str(subnet, "cidrBlock"),
+    vpcId: subnet ? vpcIdOf(lk, subnet) : undefined,
+    privateIp: str(instance, "privateIp"),
+    publicIp: publicIpOf(lk, instance, id),
+    securityGroupIds: groupIds,
+  };
+}
+
+function publicIpOf(lk: Lookup, instance: GraphResource, id: string): string | undefined {
+  const own = str(instance, "publicIp");
+  if (own) return own;
+  const eip =
+    lk.ofType(T.eip).find((e) => e.props.instance === id) ??
+    lk
+      .ofType(T.eipAssociation)
+      .filter((a) => a.props.instanceId === id)
+      .map((a) => lk.byId(T.eip, a.props.allocationId))
+      .find((e) => e !== undefined);
+  return str(eip, "publicIp") ?? (eip ? "an Elastic IP" : undefined);
+}
+
+/** The VPC id of a resource with a `vpcId` (or, through its subnet, a `subnetId`). */
+export function vpcIdOf(lk: Lookup, resource: GraphResource): string | undefined {
+  const vpc = lk.ref(resource, "vpcId", T.vpc);
+  if (vpc) return idOf(vpc);
+  const own = str(resource, "vpcId");
+  if (own) return own;
+  const subnet = lk.ref(resource, "subnetId", T.subnet);
+  return subnet ? vpcIdOf(lk, subnet) : undefined;
+}
+
+/**
+ * The VPC's DNS attributes. A VPC outside the graph is taken to have both on: AWS would not
+ * have created a private DNS endpoint in it otherwise.
+ */
+export function vpcDnsOf(lk: Lookup, vpcId: string): VpcDns {
+  const vpc = lk.byId(T.vpc, vpcId);
+  if (!vpc) return { vpcId, enableDnsSupport: true, enableDnsHostnames: true };
+  return {
+    vpcId,
+    // AWS's defaults for a new VPC: support on, hostnames off.
+    enableDnsSupport: vpc.props.enableDnsSupport !== false,
+    enableDnsHostnames: vpc.props.enableDnsHostnames === true,
+  };
+}
+
+/** The VPC's IPv4 blocks (the local route). */
+export function vpcCidrsOf(lk: Lookup, vpcId: string): string[] {
+  const vpc = lk.byId(T.vpc, vpcId);
+  const own = str(vpc, "cidrBlock");
+  const extra = lk
+    .ofType("aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation")
+    .filter((a) => a.props.vpcId === vpcId)
+    .map((a) => str(a, "cidrBlock"))
+    .filter((c): c is string => !!c);
+  return [...(own ? [own] : []), ...extra];
+}
+
+/** The route table a subnet uses: its explicit association, else the VPC's main table. */
+export function routeTableIdOf(
+  lk: Lookup,
+  subnetId: string,
+  vpcId: string | undefined,
+): string | undefined {
+  const explicit = lk.cached("routeTableBySubnet", () => {
+    const map = new Map<string, string>();
+    for (const a of lk.ofType(T.routeTableAssociation)) {
+      const subnet = str(a, "subnetId") ?? idOfRef(lk, a, "subnetId", T.subnet);
+      const table = str(a, "routeTableId") ?? idOfRef(lk, a, "routeTableId", T.routeTable);
+      if (subnet && table) map.set(subnet, table);
+    }
+    return map;
+  });
+  const found = explicit.get(subnetId);
+  if (found || !vpcId) return found;
+  const main = lk.ofType(T.mainRouteTableAssociation).find((a) => a.props.vpcId === vpcId);
+  const vpc = lk.byId(T.vpc, vpcId);
+  return (
+    str(main, "routeTableId") ?? str(vpc, "mainRouteTableId") ?? str(vpc, "defaultRouteTableId")
+  );
+}
+
+function idOfRef(lk: Lookup, r: GraphResource, property: string, type: string) {
+  const found = lk.ref(r, property, type);
+  return found ? idOf(found) : undefined;
+}
+
+/** Every route of a route table, the VPC's local route(s) first. */
+export function routesOf(
+  lk: Lookup,
+  routeTableId: string,
+  vpcId: string | undefined,
+): RouteEntry[] {
+  const byTable = lk.cached("routesByTable", () => collectRoutes(lk));
+  const table = lk.byId(T.routeTable, routeTableId) ?? lk.byId(T.defaultRouteTable, routeTableId);
+  const vpc = vpcId ?? (table ? vpcIdOf(lk, table) : undefined);
+  const local: RouteEntry[] = (vpc ? vpcCidrsOf(lk, vpc) : []).map((cidr) => ({
+    destination: { cidr },
+    target: { kind: "local", id: "local" },
+    origin: table?.urn ?? routeTableId,
+  }));
+  return [...local, ...(byTable.get(routeTableId) ?? [])];
+}
+
+function collectRoutes(lk: Lookup): Map<string, RouteEntry[]> {
+  const map = new Map<string, RouteEntry[]>();
+  const add = (tableId: string | undefined, entry: RouteEntry | undefined) => {
+    if (!tableId || !entry) return;
+    const list = map.get(tableId);
+    if (list) list.push(entry);
+    else map.set(tableId, [entry]);
+  };
+  const prefixCidrs = prefixListBlocks(lk);
+  const entry = (
+    fields: Record<string, unknown>,
+    cidrKey: string,
+    origin: string,
+  ): RouteEntry | undefined => {
+    const target = routeTarget(fields);
+    if (!target) return undefined;
+    const cidr = fields[cidrKey];
+    const pl = fields.destinationPrefixListId;
+    if (typeof cidr === "string" && cidr !== "") return { destination: { cidr }, target, origin };
+    if (typeof pl === "string" && pl !== "") {
+      return {
+        destination: { prefixListId: pl, cidrs: prefixCidrs.get(pl) ?? [] },
+        target,
+        origin,
+      };
+    }
+    return undefined;
+  };
+  for (const r of lk.ofType(T.route)) {
+    const table = str(r, "routeTableId") ?? idOfRef(lk, r, "routeTableId", T.routeTable);
+    add(table, entry(r.props, "destinationCidrBlock", r.urn));
+  }
+  for (const t of [...lk.ofType(T.routeTable), ...lk.ofType(T.defaultRouteTable)]) {
+    const inline = t.props.routes;
+    if (!Array.isArray(inline)) continue;
+    for (const fields of inline) {
+      if (fields && typeof fields === "object") {
+        add(idOf(t), entry(fields as Record<string, unknown>, "cidrBlock", t.urn));
+      }
+    }
+  }
+  for (const e of endpointsOf(lk)) {
+    if (e.type !== "Gateway" || !e.prefixListId) continue;
+    for (const table of e.routeTableIds) {
+      add(table, {
+        destination: { prefixListId: e.prefixListId, cidrs: e.cidrBlocks },
+        target: { kind: "gateway-endpoint", id: e.id },
+        origin: e.resource.urn,
+      });
+    }
+  }
+  // Inline routes and route resources describe the same route after a refresh: keep one.
+  for (const [table, list] of map) {
+    const seen = new Set<string>();
+    map.set(
+      table,
+      list.filter((r) => {
+        const d = r.destination;
+        const key = `${"cidr" in d ? d.cidr : d.prefixListId}|${r.target.id}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      }),
+    );
+  }
+  return map;
+}
+
+/** Blocks of each AWS-managed prefix list the graph knows (from gateway endpoints). */
+export function prefixListBlocks(lk: Lookup): Map<string, string[]> {
+  return lk.cached("prefixListBlocks", () => {
+    const map = new Map<string, string[]>();
+    for (const e of lk.ofType(T.vpcEndpoint)) {
+      const pl = str(e, "prefixListId");
+      if (pl) map.set(pl, strs(e, "cidrBlocks"));
+    }
+    return map;
+  });
+}
+
+/** Every VPC endpoint in the graph, read once. */
+export function endpointsOf(lk: Lookup): Endpoint[] {
+  return lk.cached("endpoints", () => {
+    const associations = lk.ofType(T.endpointRouteTableAssociation);
+    return lk.ofType(T.vpcEndpoint).map((r) => {
+      const id = idOf(r) ?? r.name;
+      const serviceName = str(r, "serviceName") ?? "";
+      const custom =
+        serviceName.startsWith("com.amazonaws.vpce.") || !serviceName.startsWith("com.amazonaws.");
+      const type = (str(r, "vpcEndpointType") ?? "Gateway") as Endpoint["type"];
+      const subnets = lk.refs(r, "subnetIds", T.subnet);
+      const subnetIds = strs(r, "subnetIds");
+      const dnsOptions = r.props.dnsOptions as Record<string, unknown> | undefined;
+      const dnsEntries = Array.isArray(r.props.dnsEntries) ? r.props.dnsEntries : [];
+      return {
+        resource: r,
+        id,
+        type,
+        serviceName,
+        service: custom ? undefined : serviceName.split(".").pop(),
+        vpcId: vpcIdOf(lk, r),
+        routeTableIds: [
+          ...new Set([
+            ...strs(r, "routeTableIds"),
+            ...associations
+              .filter((a) => a.props.vpcEndpointId === id)
+              .map((a) => str(a, "routeTableId"))
+              .filter((t): t is string => !!t),
+          ]),
+        ],
+        prefixListId: str(r, "prefixListId"),
+        cidrBlocks: strs(r, "cidrBlocks"),
+        subnetIds: subnetIds.length ? subnetIds : subnets.map((s) => idOf(s) ?? ""),
+        subnetCidrs: subnets.map((s) => str(s, "cidrBlock")).filter((c): c is string => !!c),
+        securityGroupIds: strs(r, "securityGroupIds"),
+        privateDnsEnabled: r.props.privateDnsEnabled === true,
+        inboundResolverOnly: dnsOptions?.privateDnsOnlyForInboundResolverEndpoint === true,
+        dnsNames: dnsEntries
+          .map((e) => (e as Record<string, unknown>)?.dnsName)
+          .filter((n): n is string => typeof n === "string" && /^(\*\.)?vpce-/.test(n)),
+        state: str(r, "state"),
+        policy: r.props.policy,
+      };
+    });
+  });
+}
+
+/** The endpoint an expectation's `via` names (an endpoint component, or the endpoint). */
+export function findEndpoint(lk: Lookup, name: string): Endpoint | undefined {
+  const resource = findOwned(lk, name, T.vpcEndpoint, ["-vpce"]);
+  return resource ? endpointsOf(lk).find((e) => e.resource === resource) : undefined;
+}
+
+/** What dns.ts needs of the interface endpoints. */
+export function endpointDns(lk: Lookup): EndpointDns[] {
+  return lk.cached("endpointDns", () =>
+    endpointsOf(lk)
+      .filter((e) => e.type === "Interface" && e.service)
+      .map((e) => ({
+        id: e.id,
+        vpcId: e.vpcId,
+        service: e.service!,
+        privateDnsEnabled: e.privateDnsEnabled,
+        inboundResolverOnly: e.inboundResolverOnly,
+      })),
+  );
+}
+
+/** Every security group rule of the graph: rule resources and inline blocks. */
+export function sgRulesOf(lk: Lookup): SgRule[] {
+  return lk.cached("sgRules", () => {
+    const rules: SgRule[] = [];
+    const groupId = (r: GraphResource) =>
+      str(r, "securityGroupId") ?? idOfRef(lk, r, "securityGroupId", T.securityGroup);
+    const num = (v: unknown) => (typeof v === "number" ? v : undefined);
+
+    for (const [type, direction] of [
+      [T.ingressRule, "ingress"],
+      [T.egressRule, "egress"],
+    ] as const) {
+      for (const r of lk.ofType(type)) {
+        const group = groupId(r);
+        const peer = vpcRulePeer(lk, r);
+        if (!group || !peer) continue;
+        rules.push({
+          groupId: group,
+          direction,
+          protocol: String(r.props.ipProtocol ?? "-1"),
+          fromPort: num(r.props.fromPort),
+          toPort: num(r.props.toPort),
+          peer,
+          origin: r.urn,
+        });
+      }
+    }
+    for (const r of lk.ofType(T.sgRule)) {
+      const group = groupId(r);
+      const direction = r.props.type === "egress" ? "egress" : "ingress";
+      if (!group) continue;
+      const peers: RulePeer[] = [
+        ...strs(r, "cidrBlocks").map((cidr) => ({ cidr })),
+        ...strs(r, "prefixListIds").map((prefixListId) => ({ prefixListId })),
+        ...(str(r, "sourceSecurityGroupId")
+          ? [{ securityGroupId: str(r, "sourceSecurityGroupId")! }]
+          : []),
+        ...(r.props.self === true ? [{ securityGroupId: group }] : []),
+      ];
+      for (const peer of peers) {
+        rules.push({
+          groupId: group,
+          direction,
+          protocol: String(r.props.protocol ?? "-1"),
+          fromPort: num(r.props.fromPort),
+          toPort: num(r.props.toPort),
+          peer,
+          origin: r.urn,
+        });
+      }
+    }
+    for (const g of lk.ofType(T.securityGroup)) {
+      const group = idOf(g);
+      if (!group) continue;
+      for (const direction of ["ingress", "egress"] as const) {
+        const blocks = g.props[direction];
+        if (!Array.isArray(blocks)) continue;
+        for (const block of blocks as Record<string, unknown>[]) {
+          const list = (key: string) =>
+            Array.isArray(block?.[key])
+              ? ((block[key] as unknown[]).filter((v) => typeof v === "string") as string[])
+              : [];
+          const peers: RulePeer[] = [
+            ...list("cidrBlocks").map((cidr) => ({ cidr })),
+            ...list("prefixListIds").map((prefixListId) => ({ prefixListId })),
+            ...list("securityGroups").map((securityGroupId) => ({ securityGroupId })),
+            ...(block?.self === true ? [{ securityGroupId: group }] : []),
+          ];
+          for (const peer of peers) {
+            rules.push({
+              groupId: group,
+              direction,
+              protocol: String(block.protocol ?? "-1"),
+              fromPort: num(block.fromPort),
+              toPort: num(block.toPort),
+              peer,
+              origin: g.urn,
+            });
+          }
+        }
+      }
+    }
+    return rules;
+  });
+}
+
+function vpcRulePeer(lk: Lookup, r: GraphResource): RulePeer | undefined {
+  const cidr = str(r, "cidrIpv4");
+  if (cidr) return { cidr };
+  const v6 = str(r, "cidrIpv6");
+  if (v6) return { ipv6Cidr: v6 };
+  const pl = str(r, "prefixListId");
+  if (pl) return { prefixListId: pl };
+  const sg =
+    str(r, "referencedSecurityGroupId") ??
+    idOfRef(lk, r, "referencedSecurityGroupId", T.securityGroup);
+  return sg ? { securityGroupId: sg } : undefined;
+}
+
+/** The Region and account the graph's ARNs name. */
+export function regionAndAccount(lk: Lookup): { region?: string; account?: string } {
+  return lk.cached("regionAndAccount", () => {
+    for (const r of lk.resources) {
+      const m = /^arn:aws[a-z-]*:[a-z0-9-]+:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):/.exec(
+        str(r, "arn") ?? "",
+      );
+      if (m) return { region: m[1], account: m[2] };
+    }
+    for (const r of lk.ofType(T.subnet)) {
+      const az = str(r, "availabilityZone");
+      if (az) return { region: az.replace(/[a-z]$/, "") };
+    }
+    return {};
+  });
+}
+
+/** An IAM identity: its ARN and every policy that applies to it. */
+export interface Identity {
+  /** `role public-host-role-1a2b` or `user lab-user-user`. */
+  label: string;
+  arn: string;
+  account: string;
+  policies: PolicySource[];
+}
+
+/** The role of a host's instance profile, with its inline and attached policies. */
+export function hostIdentity(lk: Lookup, host: Host): Identity | undefined {
+  const profileName = str(host.instance, "iamInstanceProfile");
+  const profile =
+    lk.ref(host.instance, "iamInstanceProfile", T.instanceProfile) ??
+    lk.ofType(T.instanceProfile).find((p) => p.props.name === profileName);
+  if (!profile) return undefined;
+  const roleName = str(profile, "role");
+  const role =
+    lk.ref(profile, "role", T.role) ?? lk.ofType(T.role).find((r) => r.props.name === roleName);
+  if (!role) return undefined;
+  const name = str(role, "name") ?? role.name;
+  const arn = str(role, "arn") ?? "";
+  const policies: PolicySource[] = [];
+  for (const p of lk.ofType(T.rolePolicy)) {
+    if (namesPrincipal(lk, p, "role", role, name)) {
+      policies.push({
+        kind: "identity",
+        label: `inline policy ${p.name} of role ${name}`,
+        document: p.props.policy,
+      });
+    }
+  }
+  const inline = Array.isArray(role.props.inlinePolicies) ? role.props.inlinePolicies : [];
+  for (const p of inline as Record<string, unknown>[]) {
+    policies.push({
+      kind: "identity",
+      label: `inline policy ${String(p?.name ?? "")} of role ${name}`,
+      document: p?.policy,
+    });
+  }
+  const attached = [
+    ...strs(role, "managedPolicyArns"),
+    ...lk
+      .ofType(T.rolePolicyAttachment)
+      .filter((a) => namesPrincipal(lk, a, "role", role, name))
+      .map((a) => policyArnOf(lk, a)),
+  ];
+  policies.push(...attached.map((a) => managedPolicy(lk, a)));
+  return { label: `role ${name}`, arn, account: accountOf(arn), policies };
+}
+
+/** An IAM user with its inline, attached and group policies. */
+export function userIdentity(lk: Lookup, user: GraphResource): Identity {
+  const name = str(user, "name") ?? user.name;
+  const arn = str(user, "arn") ?? "";
+  const policies: PolicySource[] = [];
+  for (const p of lk.ofType(T.userPolicy)) {
+    if (namesPrincipal(lk, p, "user", user, name)) {
+      policies.push({
+        kind: "identity",
+        label: `inline policy ${p.name} of user ${name}`,
+        document: p.props.policy,
+      });
+    }
+  }
+  const attached = lk
+    .ofType(T.userPolicyAttachment)
+    .filter((a) => namesPrincipal(lk, a, "user", user, name))
+    .map((a) => policyArnOf(lk, a));
+  const groups = new Set<string>([
+    ...lk
+      .ofType(T.groupMembership)
+      .filter((m) => strs(m, "users").includes(name))
+      .map((m) => str(m, "group") ?? ""),
+    ...lk
+      .ofType(T.userGroupMembership)
+      .filter((m) => m.props.user === name)
+      .flatMap((m) => strs(m, "groups")),
+  ]);
+  for (const group of groups) {
+    for (const p of lk.ofType(T.groupPolicy)) {
+      if (p.props.group === group) {
+        policies.push({
+          kind: "identity",
+          label: `inline policy ${p.name} of group ${group}`,
+          document: p.props.policy,
+        });
+      }
+    }
+    attached.push(
+      ...lk
+        .ofType(T.groupPolicyAttachment)
+        .filter((a) => a.props.group === group)
+        .map((a) => policyArnOf(lk, a)),
+    );
+  }
+  policies.push(...attached.map((a) => managedPolicy(lk, a)));
+  return { label: `user ${name}`, arn, account: accountOf(arn), policies };
+}
+
+/** Does `attachment.props[property]` name this role or user (by name, or by dependency)? */
+function namesPrincipal(
+  lk: Lookup,
+  attachment: GraphResource,
+  property: string,
+  principal: GraphResource,
+  name: string,
+): boolean {
+  const value = attachment.props[property];
+  if (value === name || value === idOf(principal)) return true;
+  return lk.ref(attachment, property, principal.type) === principal;
+}
+
+function policyArnOf(lk: Lookup, attachment: GraphResource): string {
+  const arn = str(attachment, "policyArn");
+  if (arn) return arn;
+  const policy = lk.ref(attachment, "policyArn", T.policy);
+  return str(policy, "arn") ?? "";
+}
+
+/** A managed policy by ARN: the stack's own, or one of the few AWS managed ones the model knows. */
+function managedPolicy(lk: Lookup, arn: string): PolicySource {
+  const own = lk.byId(T.policy, arn) ?? lk.ofType(T.policy).find((p) => p.props.arn === arn);
+  if (own) {
+    return {
+      kind: "identity",
+      label: `policy ${str(own, "name") ?? own.name}`,
+      document: own.props.policy,
+    };
+  }
+  const awsName = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
+  const known = awsName ? AWS_MANAGED[awsName] : undefined;
+  return {
+    kind: "identity",
+    label: known ? `AWS managed policy ${awsName}` : `policy ${arn} (not in the stack, not read)`,
+    document: known,
+  };
+}
+
+/** The grants of AWS managed policies labs commonly attach, reduced to what matters here. */
+const AWS_MANAGED: Record<string, unknown> = {
+  AdministratorAccess: allow(["*"]),
+  AmazonS3FullAccess: allow(["s3:*", "s3-object-lambda:*"]),
+  AmazonS3ReadOnlyAccess: allow(["s3:Get*", "s3:List*", "s3:Describe*"]),
+  AmazonDynamoDBFullAccess: allow(["dynamodb:*"]),
+  AmazonDynamoDBReadOnlyAccess: allow([
+    "dynamodb:BatchGetItem",
+    "dynamodb:Describe*",
+    "dynamodb:List*",
+    "dynamodb:GetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+  ]),
+};
+
+function allow(actions: string[]) {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }],
+  };
+}
+
+function accountOf(arn: string): string {
+  return /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/.exec(arn)?.[1] ?? "";
+}

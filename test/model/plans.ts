@@ -1,0 +1,97 @@
+/**
+ * Scenario graphs for the model's specs: each lab run once per config mode under the offline
+ * engine, and kept for the rest of the process.
+ */
+import { fromRecorded, GraphResource } from "../../model/graph";
+import { planScenario, ScenarioPlan } from "../../plan/main";
+import { engine } from "../../plan/mock-engine";
+import { SCENARIOS } from "../../scenarios";
+import { Expectation, Scenario } from "../../scenarios/scenario";
+
+/** One config mode of a lab. */
+export interface Mode {
+  scenario: Scenario;
+  name: string;
+  config: Record<string, string>;
+}
+
+/**
+ * Config modes for labs that do not declare `variants` yet, so every mode is checked now; a
+ * lab's own `variants` replace these.
+ */
+const SUGGESTED_VARIANTS: Record<string, { name: string; config: Record<string, string> }[]> = {
+  "s3-gateway": [
+    { name: "allow-only", config: { bucketPolicyMode: "allow-only" } },
+    { name: "deny-through-endpoint", config: { bucketPolicyMode: "deny-through-endpoint" } },
+    { name: "gateway-on-public-route-table", config: { gatewayOnPublicRouteTable: "true" } },
+  ],
+  "s3-interface": [
+    { name: "private-dns-all", config: { privateDns: "all" } },
+    { name: "inbound-resolver-only", config: { privateDns: "inbound-resolver-only" } },
+  ],
+  "dynamodb-bastion": [
+    { name: "lab-user", config: { createLabUser: "true" } },
+    { name: "interface", config: { endpointType: "interface" } },
+    { name: "interface-lab-user", config: { endpointType: "interface", createLabUser: "true" } },
+  ],
+  "cloudformation-private-dns": [{ name: "private-dns-off", config: { privateDns: "off" } }],
+  "instance-connect": [{ name: "no-operator-group", config: { operatorGroup: "false" } }],
+  "endpoint-service": [
+    { name: "pending-acceptance", config: { acceptConnection: "false" } },
+    { name: "no-acceptance", config: { acceptanceRequired: "false" } },
+    { name: "two-servers-two-azs", config: { webServers: "2", azCount: "2" } },
+  ],
+};
+
+/** The defaults, then each variant the lab declares (or the suggestions above). */
+export function modesOf(scenario: Scenario): Mode[] {
+  const variants = scenario.variants ?? SUGGESTED_VARIANTS[scenario.name] ?? [];
+  return [
+    { scenario, name: "defaults", config: {} },
+    ...variants.map((v) => ({ scenario, name: v.name, config: v.config })),
+  ];
+}
+
+export function allModes(): Mode[] {
+  return SCENARIOS.flatMap(modesOf);
+}
+
+export function scenarioNamed(name: string): Scenario {
+  const found = SCENARIOS.find((s) => s.name === name);
+  if (!found)
+    throw new Error(
+      `no scenario named ${name}; registered: ${SCENARIOS.map((s) => s.name).join(", ")}`,
+    );
+  return found;
+}
+
+export interface PlannedGraph {
+  plan: ScenarioPlan;
+  graph: GraphResource[];
+  expectations: Expectation[];
+}
+
+const planned = new Map<string, Promise<PlannedGraph>>();
+/**
+ * The lab's graph under `config` (merged over its offlineConfig), planned once per process.
+ * Runs are serialised, and each installs the engine afresh: it records one program at a time,
+ * and another spec file may have installed it with other options (a preview, say).
+ */
+export function graphOf(
+  scenario: Scenario,
+  config: Record<string, string> = {},
+): Promise<PlannedGraph> {
+  const key = `${scenario.name} ${JSON.stringify(config)}`;
+  let found = planned.get(key);
+  if (!found) {
+    const previous = [...planned.values()].pop();
+    found = (async () => {
+      await previous?.catch(() => undefined);
+      await engine.install();
+      const plan = await planScenario(scenario, config);
+      return { plan, graph: fromRecorded(plan.resources), expectations: plan.expectations };
+    })();
+    planned.set(key, found);
+  }
+  return found;
+}
