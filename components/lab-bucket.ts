@@ -18,7 +18,7 @@ export class LabBucket extends pulumi.ComponentResource {
   readonly bucket: aws.s3.Bucket;
   readonly bucketName: pulumi.Output<string>;
   readonly arn: pulumi.Output<string>;
-  /** Depends on every setting above, so a policy attached after it never races them. */
+  /** Created after every other setting, so a policy attached after it never races them. */
   readonly publicAccessBlock: aws.s3.BucketPublicAccessBlock;
 
   constructor(name: string, args: LabBucketArgs = {}, opts?: pulumi.ComponentResourceOptions) {
@@ -29,24 +29,15 @@ export class LabBucket extends pulumi.ComponentResource {
       { forceDestroy: args.forceDestroy ?? true, tags: { Name: name } },
       { parent: this },
     );
+    // S3 answers OperationAborted to concurrent changes of one bucket's configuration, so the
+    // settings go one after another, the public access block last.
     const child = { parent: this.bucket };
-    this.publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-      `${name}-public-access`,
-      {
-        bucket: this.bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      child,
-    );
-    new aws.s3.BucketOwnershipControls(
+    const ownership = new aws.s3.BucketOwnershipControls(
       `${name}-ownership`,
       { bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
       child,
     );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
+    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-encryption`,
       {
         bucket: this.bucket.id,
@@ -57,7 +48,18 @@ export class LabBucket extends pulumi.ComponentResource {
           },
         ],
       },
-      child,
+      { ...child, dependsOn: [ownership] },
+    );
+    this.publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+      `${name}-public-access`,
+      {
+        bucket: this.bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      { ...child, dependsOn: [encryption] },
     );
 
     this.bucketName = this.bucket.bucket;

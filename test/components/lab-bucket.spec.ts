@@ -44,4 +44,23 @@ describe("LabBucket", () => {
       { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true },
     ]);
   });
+
+  it("applies the settings one after another, the public access block last", async () => {
+    await build(() => new LabBucket("lab"));
+    const urn = (type: string, name: string) => engine.get(type, name).urn;
+    const ownership = urn(
+      "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+      "lab-ownership",
+    );
+    const sse = engine.get(
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      "lab-encryption",
+    );
+    const pab = engine.get(
+      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+      "lab-public-access",
+    );
+    assert.ok(sse.dependencies.includes(ownership));
+    assert.ok(pab.dependencies.includes(sse.urn));
+  });
 });
