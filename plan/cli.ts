@@ -15,6 +15,8 @@ export interface PlanArgs {
   diagram?: string;
   /** `--diagrams <dir>`: draw every chosen lab to `<dir>/<scenario>.svg`. */
   diagramsDir?: string;
+  /** `--variant <name>`: run the one lab named in one of its config modes. */
+  variant?: string;
   help: boolean;
 }
 
@@ -48,6 +50,8 @@ export function usage(labs: readonly string[]): string {
     "  --config <key>=<value>  set a config key as `pulumi config set` would; repeatable, one lab",
     "                          only (keys: the lab's own, instanceType, azCount, aws:region)",
     "  --json                  print JSON instead of text",
+    "  --variant <name>        run the lab in one of its config modes (one lab only; --config",
+    "                          values win over the variant's)",
     "  --diagram <file.svg>    also draw the lab's topology to an SVG file (one lab only)",
     "  --diagrams <dir>        also draw each lab planned to <dir>/<lab>.svg",
     "  -h, --help              print this help",
@@ -108,6 +112,9 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
       case "--diagrams":
         args.diagramsDir = value();
         break;
+      case "--variant":
+        args.variant = value();
+        break;
       default:
         if (arg.startsWith("-")) throw new UsageError(`unknown option ${flag}`);
         args.scenarios.push(arg);
@@ -120,6 +127,9 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
   }
   if (args.diagram !== undefined && args.scenarios.length !== 1) {
     throw new UsageError("--diagram draws one lab: name it, or use --diagrams <dir> for several");
+  }
+  if (args.variant !== undefined && args.scenarios.length !== 1) {
+    throw new UsageError("--variant applies to one lab: name it first");
   }
   if (args.diagram !== undefined && args.diagramsDir !== undefined) {
     throw new UsageError("give --diagram <file.svg> or --diagrams <dir>, not both");

@@ -1,14 +1,30 @@
 /**
- * `npm start`: runs every lab (or the one named) under the offline engine, with no AWS account
- * and no Pulumi CLI, and prints what it would build, what the lab expects and the commands
- * that show it.
+ * `npm start`: runs every lab (or the ones named) under the offline engine, with no AWS account
+ * and no Pulumi CLI, and prints what it would build, what the lab expects and whether the
+ * connectivity model agrees, what the policy pack says, what it costs by the hour, and the
+ * commands that show it. `--diagram` draws the lab from the same graph.
+ *
+ * Exit status: 0 when every expectation holds, 1 when one does not (or a lab fails to build),
+ * 2 for a usage or config error.
  */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { engine, RecordedResource } from "./mock-engine";
-import { findScenario, runProgram, SCENARIOS } from "../scenarios";
-import { Check, Expectation, Scenario, Target } from "../scenarios/scenario";
+import { checkConfig, parseArgs, usage, UsageError } from "./cli";
+import { CostEstimate, estimateCost } from "./cost";
+import { renderJson, renderText, styles } from "./render";
+import { SCENARIOS } from "../scenarios";
+import { Check, ConfigError, Expectation, Scenario, ScenarioConfig } from "../scenarios/scenario";
+import { fromRecorded, GraphResource } from "../model/graph";
+import { checkExpectations, ModelError, Verdict } from "../model/connectivity";
+import { evaluateStack, Violation } from "../policy-pack/policies/evaluate";
 
 export interface ScenarioPlan {
   scenario: Scenario;
+  /** The `--config` values given, as `pulumi config set` would store them. */
+  config: Record<string, string>;
+  region: string;
   resources: RecordedResource[];
   expectations: Expectation[];
   checks: Check[];
@@ -23,10 +39,11 @@ export async function planScenario(
     stack: scenario.name,
     config: { ...scenario.offlineConfig, ...config, scenario: scenario.name },
   });
-  const outputs = runProgram();
-  const checks = (await resolveOutput(outputs.checks)) as Check[];
+  const region = new pulumi.Config("aws").require("region");
+  const result = scenario.run(new ScenarioConfig(scenario.name, scenario.config));
+  const checks = (await resolveOutput(result.checks)) as Check[];
   const resources = [...(await engine.settle())];
-  return { scenario, resources, expectations: outputs.expectations as Expectation[], checks };
+  return { scenario, config, region, resources, expectations: result.expectations, checks };
 }
 
 async function resolveOutput(value: unknown): Promise<unknown> {
@@ -34,80 +51,213 @@ async function resolveOutput(value: unknown): Promise<unknown> {
   return typeof maybe?.promise === "function" ? maybe.promise() : value;
 }
 
-export function describeTarget(to: Target): string {
-  switch (to.kind) {
-    case "aws-service":
-      return `${to.service}${to.resource ? ` (${to.resource})` : ""}${to.via ? ` via ${to.via}` : ""}`;
-    case "instance":
-      return `${to.host}:${to.port}`;
-    case "endpoint-service":
-      return `endpoint service via ${to.via}:${to.port}`;
-    case "internet":
-      return to.url;
+/** One expectation and what the connectivity model says of it. */
+export interface JudgedExpectation {
+  expectation: Expectation;
+  /** The model's verdict; absent when the model could not judge (see `error`). */
+  verdict?: Verdict;
+  /** Why the model could not judge: the expectation names something the graph lacks. */
+  error?: string;
+  /** True when the model's outcome is the expected one. */
+  ok: boolean;
+}
+
+/** Everything the plan shows about one lab. */
+export interface LabReport extends ScenarioPlan {
+  graph: GraphResource[];
+  judged: JudgedExpectation[];
+  policy: Violation[];
+  cost: CostEstimate;
+  /** The config mode (`--variant`) it ran in, if one was chosen. */
+  variant?: string;
+  /** Where its diagram was written, when one was asked for. */
+  diagram?: string;
+}
+
+/**
+ * The connectivity model's verdict on each expectation, over the lab's graph. One expectation
+ * the model cannot judge (it names a host the graph lacks) is a mismatch of its own and does not
+ * hide the others.
+ */
+export function judgeExpectations(
+  graph: readonly GraphResource[],
+  expectations: readonly Expectation[],
+): JudgedExpectation[] {
+  return expectations.map((expectation) => {
+    try {
+      const [checked] = checkExpectations(graph, [expectation]);
+      return { expectation, verdict: checked.verdict, ok: checked.ok };
+    } catch (e) {
+      if (!(e instanceof ModelError)) throw e;
+      return { expectation, error: e.message, ok: false };
+    }
+  });
+}
+
+/**
+ * The policy pack's verdicts on the lab, as `pulumi preview --policy-pack` would list them.
+ * They are information here: the seed's bucket-policy modes are meant to be flagged.
+ */
+export function policyVerdicts(graph: readonly GraphResource[]): Violation[] {
+  return evaluateStack(
+    graph.map((r) => ({
+      type: r.type,
+      urn: r.urn,
+      name: r.name,
+      id: r.id,
+      props: r.props,
+      propertyDependencies: r.propertyDependencies,
+      dependencies: r.dependencies,
+    })),
+  );
+}
+
+/** Plans a lab and judges it: expectations, policies, cost. */
+export async function reportScenario(
+  scenario: Scenario,
+  config: Record<string, string> = {},
+): Promise<LabReport> {
+  const plan = await planScenario(scenario, config);
+  const graph = fromRecorded(plan.resources);
+  return {
+    ...plan,
+    graph,
+    judged: judgeExpectations(graph, plan.expectations),
+    policy: policyVerdicts(graph),
+    cost: estimateCost(graph, plan.region),
+  };
+}
+
+/** Draws a lab to an SVG file; Graphviz is loaded only when the first diagram is asked for. */
+export async function writeDiagram(report: LabReport, file: string): Promise<void> {
+  const { toDot, renderSvg } = await import("./diagram");
+  const dot = toDot({
+    title: `${report.scenario.name}: ${report.scenario.title}`,
+    region: report.region,
+    resources: report.graph,
+    paths: report.judged.map((j) => ({
+      expectation: j.expectation,
+      outcome: j.verdict?.outcome ?? j.expectation.outcome,
+      agrees: j.ok,
+      via: j.verdict?.path,
+    })),
+  });
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, await renderSvg(dot));
+}
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** Colour only on a terminal, and never with NO_COLOR set. */
+  color: boolean;
+}
+
+/** ANSI colour only on a terminal, and never with NO_COLOR set (https://no-color.org). */
+export function colorEnabled(isTTY: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
+  return isTTY === true && (env.NO_COLOR ?? "") === "";
+}
+
+function processIo(): Io {
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    color: colorEnabled(process.stdout.isTTY, process.env),
+  };
+}
+
+/** The config of one of a lab's variants (its config modes); a UsageError lists them. */
+export function variantConfig(
+  scenario: Scenario,
+  variant: string | undefined,
+): Record<string, string> {
+  if (variant === undefined) return {};
+  const variants = scenario.variants ?? [];
+  const found = variants.find((v) => v.name === variant);
+  if (!found) {
+    const names = variants.map((v) => v.name).join(", ");
+    throw new UsageError(
+      `${scenario.name} has no variant "${variant}"; ${names ? `its variants: ${names}` : "it has none"}`,
+    );
   }
+  return found.config;
 }
 
-function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows.map((r) =>
-    r
-      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
-      .join("  ")
-      .trimEnd(),
-  );
-}
+/** `npm start`, returning its exit status. */
+export async function main(
+  argv: readonly string[],
+  io: Io = processIo(),
+  registry: readonly Scenario[] = SCENARIOS,
+): Promise<number> {
+  const names = registry.map((s) => s.name);
+  let chosen: Scenario[];
+  let config: Record<string, string> = {};
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(argv);
+    if (args.help) {
+      io.out(`${usage(names)}\n`);
+      return 0;
+    }
+    chosen = args.scenarios.map((name) => {
+      const found = registry.find((s) => s.name === name);
+      if (!found) throw new UsageError(`"${name}" is not a lab; valid names: ${names.join(", ")}`);
+      return found;
+    });
+    if (chosen.length === 0) chosen = [...registry];
+    if (chosen.length === 1) {
+      config = {
+        ...variantConfig(chosen[0], args.variant),
+        ...checkConfig(chosen[0], args.config),
+      };
+    }
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.err(`${e.message}\n\n${usage(names)}\n`);
+    return 2;
+  }
 
-export function renderPlan(plan: ScenarioPlan): string {
-  const { scenario } = plan;
-  const lines: string[] = [];
-  lines.push(`== ${scenario.name}: ${scenario.title} (seeds ${scenario.seeds.join(", ")})`);
-  lines.push("");
-  const counts = new Map<string, number>();
-  for (const r of plan.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
-  lines.push(`Resources (${plan.resources.length}):`);
-  lines.push(...table([...counts.entries()].sort().map(([type, n]) => [`  ${type}`, String(n)])));
-  lines.push("");
-  lines.push("Expectations:");
-  lines.push(
-    ...table(
-      plan.expectations.map((e) => [
-        `  ${e.from}`,
-        `-> ${describeTarget(e.to)}`,
-        e.probe,
-        e.outcome,
-        e.why,
-      ]),
-    ),
-  );
-  lines.push("");
-  lines.push("Checks:");
-  for (const check of plan.checks) {
-    lines.push(`  ${check.host}: ${check.connect}`);
-    for (const step of check.steps) {
-      lines.push(`    $ ${step.run}`);
-      lines.push(`      expect: ${step.expect}`);
+  await engine.install();
+  const reports: LabReport[] = [];
+  const failures: { scenario: string; error: string }[] = [];
+  let configError = false;
+  for (const scenario of chosen) {
+    try {
+      const report = await reportScenario(scenario, config);
+      report.variant = args.variant;
+      if (args.diagram || args.diagramsDir) {
+        const file = args.diagram ?? path.join(args.diagramsDir!, `${scenario.name}.svg`);
+        await writeDiagram(report, file);
+        report.diagram = file;
+      }
+      reports.push(report);
+    } catch (e) {
+      configError ||= e instanceof ConfigError;
+      failures.push({ scenario: scenario.name, error: (e as Error).message });
     }
   }
-  lines.push("");
-  return lines.join("\n");
-}
 
-async function main(argv: string[]): Promise<number> {
-  const names = argv.filter((a) => !a.startsWith("-"));
-  const chosen = names.length > 0 ? names.map((n) => findScenario(n)) : SCENARIOS;
-  await engine.install();
-  for (const scenario of chosen) {
-    process.stdout.write(renderPlan(await planScenario(scenario)) + "\n");
+  if (args.json) {
+    io.out(`${renderJson(reports, failures)}\n`);
+  } else {
+    const style = styles(io.color);
+    io.out(reports.map((r) => renderText(r, style)).join("\n"));
+    for (const f of failures) io.err(`${style.bad(`${f.scenario}: ${f.error}`)}\n`);
   }
-  return 0;
+  if (configError) return 2;
+  const mismatch = reports.some((r) => r.judged.some((j) => !j.ok));
+  return mismatch || failures.length > 0 ? 1 : 0;
 }
 
 if (require.main === module) {
+  // exitCode, not exit(): exit() drops whatever a pipe has not yet taken of a long --json.
   main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    (code) => {
+      process.exitCode = code;
+    },
     (err: Error) => {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
+      process.stderr.write(`${err.stack ?? err.message}\n`);
+      process.exitCode = 1;
     },
   );
 }

@@ -38,6 +38,7 @@ describe("npm start command line", () => {
         want: { scenarios: ["lab"], diagram: "docs/lab.svg", json: true },
       },
       { argv: ["--diagrams", "docs"], want: { diagramsDir: "docs" } },
+      { argv: ["lab", "--variant", "two-azs"], want: { scenarios: ["lab"], variant: "two-azs" } },
       { argv: ["--diagrams=docs", "a", "b"], want: { diagramsDir: "docs", scenarios: ["a", "b"] } },
     ];
     for (const c of cases) {
@@ -62,6 +63,7 @@ describe("npm start command line", () => {
       { argv: ["lab", "--diagram"], error: /^--diagram needs a value$/ },
       { argv: ["lab", "--diagram", "x.svg", "--diagrams", "d"], error: /not both/ },
       { argv: ["--json=yes"], error: /^--json takes no value$/ },
+      { argv: ["--variant", "two-azs"], error: /^--variant applies to one lab/ },
     ];
     for (const c of cases) {
       it(`${JSON.stringify(c.argv)} -> ${c.error}`, () => {
