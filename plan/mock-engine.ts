@@ -120,7 +120,7 @@ function hostAddress(cidr: string, index: number): string {
 }
 
 function publicAddress(seed: string): string {
-  const h = Buffer.from(stableHex(seed, 4), "hex");
+  const h = Buffer.from(stableHex(seed, 6), "hex");
   return `3.${36 + (h[0] % 20)}.${h[1]}.${Math.max(1, h[2])}`;
 }
 
