@@ -42,6 +42,7 @@ export const cloudformationPrivateDns: Scenario = {
         "only the vpce- names do.",
     },
   ],
+  variants: [{ name: "private-dns-off", config: { privateDns: "off" } }],
   run(config) {
     const instanceType = config.string("instanceType");
     const azCount = config.integer("azCount", { min: 1, max: 4 });

@@ -78,6 +78,11 @@ export const dynamodbBastion: Scenario = {
     },
   ],
   offlineConfig: { adminCidr: "203.0.113.10/32" },
+  variants: [
+    { name: "lab-user", config: { createLabUser: "true" } },
+    { name: "interface", config: { endpointType: "interface" } },
+    { name: "interface-lab-user", config: { endpointType: "interface", createLabUser: "true" } },
+  ],
   run(config) {
     const instanceType = config.string("instanceType");
     const azCount = config.integer("azCount", { min: 1, max: 4 });
@@ -281,6 +286,13 @@ function buildExpectations(endpointType: EndpointType, createLabUser: boolean): 
             why: "DynamoDB interface endpoints have no private DNS: the default name answers public addresses, and the bastion's group allows 443 only to the endpoint",
           },
         ];
+  expectations.push({
+    from: LAPTOP,
+    to: { kind: "instance", host: BASTION, port: 22 },
+    probe: "request",
+    outcome: "works",
+    why: "the bastion has a public IP in a subnet routed to the internet gateway, and its group admits SSH from adminCidr (your address)",
+  });
   expectations.push({
     from: BASTION,
     to: { kind: "aws-service", service: "sts" },

@@ -189,6 +189,11 @@ export const endpointService: Scenario = {
         "IPv4 block of the consumer VPC (the consumer host and the interface endpoint); must not overlap providerCidr.",
     },
   ],
+  variants: [
+    { name: "pending-acceptance", config: { acceptConnection: "false" } },
+    { name: "no-acceptance", config: { acceptanceRequired: "false" } },
+    { name: "two-servers-two-azs", config: { webServers: "2", azCount: "2" } },
+  ],
   run(config) {
     const instanceType = config.string("instanceType");
     const azCount = config.integer("azCount", { min: 1, max: 4 });
@@ -314,9 +319,15 @@ export const endpointService: Scenario = {
         why: `the endpoint carries TCP ${port} over PrivateLink to the provider's load balancer, which forwards it to a web server`,
       },
     ];
+    const pending: Expectation = {
+      from: CONSUMER_HOST,
+      to: serviceTarget,
+      probe: "request",
+      outcome: "times-out",
+      why: "the endpoint is pendingAcceptance: no traffic flows until the provider accepts it",
+    };
     const expectations: Expectation[] = [
-      // Before acceptance the lab predicts no probe result through the endpoint, only its state.
-      ...(accepted ? throughEndpoint : []),
+      ...(accepted ? throughEndpoint : [pending]),
       ...servers.map((_, i): Expectation => ({
         from: CONSUMER_HOST,
         to: { kind: "instance", host: `web-server-${i + 1}`, port },
@@ -394,7 +405,8 @@ export const endpointService: Scenario = {
             : [
                 {
                   run: `curl -sS --connect-timeout 5 http://${dnsName}${portSuffix}/`,
-                  expect: "no page: the provider has not accepted the connection yet",
+                  expect:
+                    "no page (curl times out, or the name does not resolve yet): the provider has not accepted the connection",
                 },
                 noRoute,
               ];

@@ -49,6 +49,7 @@ export const instanceConnect: Scenario = {
         "creates only the managed policy, to attach where you like.",
     },
   ],
+  variants: [{ name: "no-operator-group", config: { operatorGroup: "false" } }],
   run(config) {
     const instanceType = config.string("instanceType");
     const azCount = config.integer("azCount", { min: 1, max: 4 });

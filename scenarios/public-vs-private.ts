@@ -25,7 +25,10 @@ export const publicVsPrivate: Scenario = {
     "addresses, so the same command times out. DNS answers from both: resolving is not reaching.",
   config: [],
   // Two AZs give each tier two subnets on one route table: the verdicts must not change.
-  variants: [{ name: "two-azs", config: { azCount: "2" } }],
+  // The "before" picture: a bucket any host with IAM access reaches from anywhere, which is
+  // exactly what the pack's bucket rule exists to block.
+  flaggedBy: ["s3-bucket-requires-vpce"],
+  variants: [{ name: "two-azs", config: { azCount: "2" }, flaggedBy: ["s3-bucket-requires-vpce"] }],
   run(config) {
     const instanceType = config.string("instanceType");
     const bucket = new LabBucket("lab");

@@ -71,6 +71,19 @@ export const s3Gateway: Scenario = {
         "the public host's S3 traffic then takes the endpoint instead of the internet gateway.",
     },
   ],
+  variants: [
+    {
+      name: "allow-only",
+      config: { bucketPolicyMode: "allow-only" },
+      flaggedBy: ["s3-bucket-requires-vpce"],
+    },
+    {
+      name: "deny-through-endpoint",
+      config: { bucketPolicyMode: "deny-through-endpoint" },
+      flaggedBy: ["s3-bucket-requires-vpce"],
+    },
+    { name: "gateway-on-public-route-table", config: { gatewayOnPublicRouteTable: "true" } },
+  ],
   run(config) {
     const options: S3GatewayOptions = {
       mode: config.string("bucketPolicyMode") as BucketPolicyMode,

@@ -52,6 +52,10 @@ export const s3Interface: Scenario = {
         "to the interface endpoint for every client in the VPC.",
     },
   ],
+  variants: [
+    { name: "private-dns-all", config: { privateDns: "all" } },
+    { name: "inbound-resolver-only", config: { privateDns: "inbound-resolver-only" } },
+  ],
   run(config) {
     const privateDns = config.string("privateDns") as PrivateDnsMode;
     const lab = twoHostLab({

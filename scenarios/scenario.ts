@@ -93,11 +93,30 @@ export interface Scenario {
   offlineConfig?: Record<string, string>;
   /**
    * Config modes the offline checks run besides the defaults, each merged over `offlineConfig`
-   * (e.g. `{ name: "private-dns-off", config: { privateDns: "off" } }`).
+   * (e.g. `{ name: "private-dns-off", config: { privateDns: "off" } }`). Together they set every
+   * value of every boolean or enumerated key at least once.
    * @default none: one run with `offlineConfig`
    */
-  variants?: { name: string; config: Record<string, string> }[];
+  variants?: Variant[];
+  /**
+   * Mandatory policies of the pack (as policy-pack/labs.config.json configures it) that the
+   * lab's defaults are meant to violate, because the weak setup is the lesson.
+   * @default none: the lab passes every mandatory policy
+   */
+  flaggedBy?: string[];
   run(config: ScenarioConfig): ScenarioResult;
+}
+
+/** One config mode of a lab. */
+export interface Variant {
+  name: string;
+  /** Values as `pulumi config set` stores them. */
+  config: Record<string, string>;
+  /**
+   * Mandatory policies this mode is meant to violate (the seed's weak bucket policies, say).
+   * @default none
+   */
+  flaggedBy?: string[];
 }
 
 /** Keys every scenario may read. */

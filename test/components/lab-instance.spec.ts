@@ -61,7 +61,10 @@ describe("LabInstance", () => {
     assert.equal(inline.inputs.role, role.outputs.name);
     assert.equal(engine.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0);
     const profile = engine.get("aws:iam/instanceProfile:InstanceProfile", "web-profile");
-    assert.equal(engine.get(INSTANCE, "web-instance").inputs.iamInstanceProfile, profile.outputs.name);
+    assert.equal(
+      engine.get(INSTANCE, "web-instance").inputs.iamInstanceProfile,
+      profile.outputs.name,
+    );
   });
 
   it("has no inline policy when the lab grants nothing", async () => {

@@ -15,37 +15,9 @@ export interface Mode {
   config: Record<string, string>;
 }
 
-/**
- * Config modes for labs that do not declare `variants` yet, so every mode is checked now; a
- * lab's own `variants` replace these.
- */
-const SUGGESTED_VARIANTS: Record<string, { name: string; config: Record<string, string> }[]> = {
-  "s3-gateway": [
-    { name: "allow-only", config: { bucketPolicyMode: "allow-only" } },
-    { name: "deny-through-endpoint", config: { bucketPolicyMode: "deny-through-endpoint" } },
-    { name: "gateway-on-public-route-table", config: { gatewayOnPublicRouteTable: "true" } },
-  ],
-  "s3-interface": [
-    { name: "private-dns-all", config: { privateDns: "all" } },
-    { name: "inbound-resolver-only", config: { privateDns: "inbound-resolver-only" } },
-  ],
-  "dynamodb-bastion": [
-    { name: "lab-user", config: { createLabUser: "true" } },
-    { name: "interface", config: { endpointType: "interface" } },
-    { name: "interface-lab-user", config: { endpointType: "interface", createLabUser: "true" } },
-  ],
-  "cloudformation-private-dns": [{ name: "private-dns-off", config: { privateDns: "off" } }],
-  "instance-connect": [{ name: "no-operator-group", config: { operatorGroup: "false" } }],
-  "endpoint-service": [
-    { name: "pending-acceptance", config: { acceptConnection: "false" } },
-    { name: "no-acceptance", config: { acceptanceRequired: "false" } },
-    { name: "two-servers-two-azs", config: { webServers: "2", azCount: "2" } },
-  ],
-};
-
-/** The defaults, then each variant the lab declares (or the suggestions above). */
+/** The defaults, then each variant the lab declares. */
 export function modesOf(scenario: Scenario): Mode[] {
-  const variants = scenario.variants ?? SUGGESTED_VARIANTS[scenario.name] ?? [];
+  const variants = scenario.variants ?? [];
   return [
     { scenario, name: "defaults", config: {} },
     ...variants.map((v) => ({ scenario, name: v.name, config: v.config })),

@@ -179,6 +179,7 @@ describe("scenario dynamodb-bastion", () => {
         [
           `bastion {"kind":"aws-service","service":"dynamodb","resource":"lab"} request works`,
           `bastion {"kind":"aws-service","service":"dynamodb"} dns resolves-public`,
+          `laptop {"kind":"instance","host":"bastion","port":22} request works`,
           `bastion {"kind":"aws-service","service":"sts"} request times-out`,
         ],
       );
@@ -287,6 +288,7 @@ describe("scenario dynamodb-bastion", () => {
           "bastion dynamodb request works",
           "bastion dynamodb dns resolves-private",
           "bastion - request times-out",
+          "laptop  request works",
           "bastion - request times-out",
         ],
       );
@@ -339,7 +341,7 @@ describe("scenario dynamodb-bastion", () => {
         expectations
           .filter((e) => e.from === "laptop")
           .map((e) => `${e.to.kind === "aws-service" ? e.to.service : ""} ${e.outcome}`),
-        ["sts works", "dynamodb 403"],
+        [" works", "sts works", "dynamodb 403"],
       );
     });
   });

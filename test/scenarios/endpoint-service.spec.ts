@@ -168,8 +168,10 @@ describe("scenario endpoint-service", () => {
     assert.equal(await resolve(outputs.endpointState as never), "pendingAcceptance");
     const expectations = outputs.expectations as Expectation[];
     assert.deepEqual(
-      expectations.filter((e) => e.to.kind === "endpoint-service"),
-      [],
+      expectations
+        .filter((e) => e.to.kind === "endpoint-service")
+        .map((e) => `${e.from} ${e.probe} ${e.outcome}`),
+      ["consumer-host request times-out"],
     );
     const checks = (await resolve(outputs.checks as never)) as Check[];
     assert.deepEqual(
