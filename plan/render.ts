@@ -194,6 +194,17 @@ export function renderText(report: LabReport, style: Style = styles(false)): str
       `Policy pack (information; mandatory would block \`pulumi up\`): ${mandatory} mandatory, ${advisory} advisory`,
     ),
   );
+  const flagged =
+    (report.variant
+      ? report.scenario.variants?.find((v) => v.name === report.variant)?.flaggedBy
+      : report.scenario.flaggedBy) ?? [];
+  if (flagged.length > 0) {
+    lines.push(
+      style.dim(
+        `  expected: this lab is meant to trip ${flagged.join(", ")}; the weak setup is the lesson`,
+      ),
+    );
+  }
   if (report.policy.length === 0) lines.push("  no violations");
   lines.push(
     ...table(

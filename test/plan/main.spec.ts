@@ -141,6 +141,19 @@ describe("npm start (the offline plan)", function () {
     assert.match(unknown.err, /^public-vs-private has no variant "narrow"; its variants: wide\n/);
   });
 
+  it("says when a policy violation is the lab's lesson, and only then", async () => {
+    const flagged = await runMain(["public-vs-private"]);
+    assert.match(
+      flagged.out,
+      /expected: this lab is meant to trip s3-bucket-requires-vpce; the weak setup is the lesson/,
+    );
+    const clean = await runMain(["s3-gateway"]);
+    assert.equal(clean.code, 0, clean.err);
+    assert.ok(!clean.out.includes("meant to trip"));
+    const seedMode = await runMain(["s3-gateway", "--variant", "allow-only"]);
+    assert.match(seedMode.out, /meant to trip s3-bucket-requires-vpce/);
+  });
+
   it("refuses an unknown lab with exit 2, listing the labs", async () => {
     const { code, err } = await runMain(["no-such-lab"]);
     assert.equal(code, 2);
