@@ -17,6 +17,8 @@ export interface PlanArgs {
   diagramsDir?: string;
   /** `--variant <name>`: run the one lab named in one of its config modes. */
   variant?: string;
+  /** `--stack-export <file.json>`: judge a deployed stack instead of planning a lab. */
+  stackExport?: string;
   help: boolean;
 }
 
@@ -54,6 +56,8 @@ export function usage(labs: readonly string[]): string {
     "                          values win over the variant's)",
     "  --diagram <file.svg>    also draw the lab's topology to an SVG file (one lab only)",
     "  --diagrams <dir>        also draw each lab planned to <dir>/<lab>.svg",
+    "  --stack-export <file>   judge a deployed lab instead: the JSON of `pulumi stack export`,",
+    "                          checked against the expectations the stack itself exports",
     "  -h, --help              print this help",
     "",
     `Labs: ${labs.join(", ")}`,
@@ -115,6 +119,9 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
       case "--variant":
         args.variant = value();
         break;
+      case "--stack-export":
+        args.stackExport = value();
+        break;
       default:
         if (arg.startsWith("-")) throw new UsageError(`unknown option ${flag}`);
         args.scenarios.push(arg);
@@ -125,11 +132,22 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
       "--config applies to one lab: name it first, e.g. `npm start -- public-vs-private --config azCount=2`",
     );
   }
-  if (args.diagram !== undefined && args.scenarios.length !== 1) {
+  if (args.diagram !== undefined && args.scenarios.length !== 1 && !args.stackExport) {
     throw new UsageError("--diagram draws one lab: name it, or use --diagrams <dir> for several");
   }
   if (args.variant !== undefined && args.scenarios.length !== 1) {
     throw new UsageError("--variant applies to one lab: name it first");
+  }
+  if (
+    args.stackExport !== undefined &&
+    (args.scenarios.length > 0 ||
+      Object.keys(args.config).length > 0 ||
+      args.variant !== undefined ||
+      args.diagramsDir !== undefined)
+  ) {
+    throw new UsageError(
+      "--stack-export judges the deployed stack as it is: give no lab, --config, --variant or --diagrams with it",
+    );
   }
   if (args.diagram !== undefined && args.diagramsDir !== undefined) {
     throw new UsageError("give --diagram <file.svg> or --diagrams <dir>, not both");

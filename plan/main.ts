@@ -16,7 +16,13 @@ import { CostEstimate, estimateCost } from "./cost";
 import { renderJson, renderText, styles } from "./render";
 import { SCENARIOS } from "../scenarios";
 import { Check, ConfigError, Expectation, Scenario, ScenarioConfig } from "../scenarios/scenario";
-import { fromRecorded, GraphResource } from "../model/graph";
+import {
+  ExportError,
+  fromRecorded,
+  fromStackExport,
+  GraphResource,
+  stackOutputs,
+} from "../model/graph";
 import { checkExpectations, ModelError, Verdict } from "../model/connectivity";
 import { evaluateStack, PackConfig, Violation } from "../policy-pack/policies/evaluate";
 
@@ -72,6 +78,8 @@ export interface LabReport extends ScenarioPlan {
   variant?: string;
   /** Where its diagram was written, when one was asked for. */
   diagram?: string;
+  /** The `pulumi stack export` file it was read from, when it is a deployed stack. */
+  stackExport?: string;
 }
 
 /**
@@ -139,6 +147,60 @@ export async function reportScenario(
     policy: policyVerdicts(graph),
     cost: estimateCost(graph, plan.region),
   };
+}
+
+/**
+ * Judges a deployed lab: the resources of `pulumi stack export`, against the expectations and
+ * checks the stack exported itself, with the same model, policy pack and price table as the
+ * offline plan. Throws ExportError (a UsageError for the caller) when the file is not a lab's.
+ */
+export function reportStackExport(text: string, registry: readonly Scenario[]): LabReport {
+  const graph = fromStackExport(text);
+  const outputs = stackOutputs(text);
+  const name = outputs.scenario;
+  const scenario = registry.find((s) => s.name === name);
+  if (!scenario) {
+    throw new ExportError(
+      `has no \`scenario\` output naming a lab (got ${JSON.stringify(name)}): export a stack of this project, one of ${registry.map((s) => s.name).join(", ")}`,
+    );
+  }
+  if (!Array.isArray(outputs.expectations)) {
+    throw new ExportError("has no `expectations` output: export a stack this program deployed");
+  }
+  const expectations = outputs.expectations as Expectation[];
+  const region = providerRegion(text) ?? "ap-northeast-2";
+  return {
+    scenario,
+    config: {},
+    region,
+    resources: graph.map((r) => ({
+      type: r.type,
+      name: r.name,
+      urn: r.urn,
+      id: r.id,
+      custom: !r.type.startsWith("vpc-endpoint-labs:"),
+      parent: r.parent,
+      dependencies: r.dependencies,
+      propertyDependencies: r.propertyDependencies,
+      inputs: r.props,
+      outputs: r.props,
+    })),
+    expectations,
+    checks: Array.isArray(outputs.checks) ? (outputs.checks as Check[]) : [],
+    graph,
+    judged: judgeExpectations(graph, expectations),
+    policy: policyVerdicts(graph),
+    cost: estimateCost(graph, region),
+  };
+}
+
+/** The Region of the export's default AWS provider, which is where the stack deployed. */
+function providerRegion(text: string): string | undefined {
+  const doc = JSON.parse(text) as {
+    deployment?: { resources?: { type?: string; inputs?: { region?: unknown } }[] };
+  };
+  const provider = doc.deployment?.resources?.find((r) => r.type === "pulumi:providers:aws");
+  return typeof provider?.inputs?.region === "string" ? provider.inputs.region : undefined;
 }
 
 /** Draws a lab to an SVG file; Graphviz is loaded only when the first diagram is asked for. */
@@ -230,10 +292,29 @@ export async function main(
     return 2;
   }
 
-  await engine.install();
   const reports: LabReport[] = [];
   const failures: { scenario: string; error: string }[] = [];
   let configError = false;
+  if (args.stackExport) {
+    let report: LabReport;
+    try {
+      report = reportStackExport(fs.readFileSync(args.stackExport, "utf8"), registry);
+      report.stackExport = args.stackExport;
+    } catch (e) {
+      const error = e as NodeJS.ErrnoException;
+      if (!(e instanceof ExportError) && error.code !== "ENOENT") throw e;
+      io.err(`${args.stackExport}: ${error.message}\n`);
+      return 2;
+    }
+    if (args.diagram) {
+      await writeDiagram(report, args.diagram);
+      report.diagram = args.diagram;
+    }
+    reports.push(report);
+    chosen = [];
+  } else {
+    await engine.install();
+  }
   for (const scenario of chosen) {
     try {
       const report = await reportScenario(scenario, config);

@@ -139,13 +139,14 @@ export function renderText(report: LabReport, style: Style = styles(false)): str
   const given = Object.entries(report.config).map(([k, v]) => `${k}=${v}`);
   lines.push(style.bold(`== ${scenario.name}: ${scenario.title}`));
   const variant = report.variant ? ` (variant ${report.variant})` : "";
+  const source = report.stackExport
+    ? `deployed stack, from ${report.stackExport}`
+    : `config ${given.length > 0 ? given.join(" ") : "defaults"}${variant}`;
   lines.push(
-    style.dim(
-      `   seeds ${scenario.seeds.join(", ")}; region ${report.region}; config ${given.length > 0 ? given.join(" ") : "defaults"}${variant}`,
-    ),
+    style.dim(`   seeds ${scenario.seeds.join(", ")}; region ${report.region}; ${source}`),
   );
   const variants = (scenario.variants ?? []).map((v) => v.name);
-  if (variants.length > 0 && !report.variant) {
+  if (variants.length > 0 && !report.variant && !report.stackExport) {
     lines.push(
       style.dim(
         `   variants: ${variants.join(", ")} (npm start -- ${scenario.name} --variant <name>)`,

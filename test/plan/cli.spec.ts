@@ -39,6 +39,10 @@ describe("npm start command line", () => {
       },
       { argv: ["--diagrams", "docs"], want: { diagramsDir: "docs" } },
       { argv: ["lab", "--variant", "two-azs"], want: { scenarios: ["lab"], variant: "two-azs" } },
+      {
+        argv: ["--stack-export", "stack.json", "--diagram", "lab.svg"],
+        want: { stackExport: "stack.json", diagram: "lab.svg" },
+      },
       { argv: ["--diagrams=docs", "a", "b"], want: { diagramsDir: "docs", scenarios: ["a", "b"] } },
     ];
     for (const c of cases) {
@@ -64,6 +68,14 @@ describe("npm start command line", () => {
       { argv: ["lab", "--diagram", "x.svg", "--diagrams", "d"], error: /not both/ },
       { argv: ["--json=yes"], error: /^--json takes no value$/ },
       { argv: ["--variant", "two-azs"], error: /^--variant applies to one lab/ },
+      {
+        argv: ["lab", "--stack-export", "stack.json"],
+        error: /^--stack-export judges the deployed stack as it is: give no lab/,
+      },
+      {
+        argv: ["--stack-export", "stack.json", "--diagrams", "docs"],
+        error: /^--stack-export judges the deployed stack as it is/,
+      },
     ];
     for (const c of cases) {
       it(`${JSON.stringify(c.argv)} -> ${c.error}`, () => {

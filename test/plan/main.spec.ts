@@ -9,6 +9,16 @@ import { Scenario } from "../../scenarios/scenario";
 
 const ROOT = path.join(__dirname, "..", "..");
 
+interface StackExportDoc {
+  deployment: {
+    resources: {
+      type: string;
+      inputs: Record<string, unknown>;
+      outputs: Record<string, unknown>;
+    }[];
+  };
+}
+
 /** `npm start -- <args>` as a child process: what CI and a person see, exit status included. */
 function npmStart(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const run = spawnSync(process.execPath, ["--import", "tsx", "plan/main.ts", ...args], {
@@ -152,6 +162,52 @@ describe("npm start (the offline plan)", function () {
     assert.ok(!clean.out.includes("meant to trip"));
     const seedMode = await runMain(["s3-gateway", "--variant", "allow-only"]);
     assert.match(seedMode.out, /meant to trip s3-bucket-requires-vpce/);
+  });
+
+  describe("--stack-export: a deployed lab judged by the same model", () => {
+    const FIXTURE = path.join(ROOT, "test/fixtures/s3-gateway.stack-export.json");
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "stack-export-"));
+    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    /** The fixture with one change, written to a file of its own. */
+    function variantOf(change: (doc: StackExportDoc) => void): string {
+      const doc = JSON.parse(fs.readFileSync(FIXTURE, "utf8")) as StackExportDoc;
+      change(doc);
+      const file = path.join(tmp, `${fs.readdirSync(tmp).length}.json`);
+      fs.writeFileSync(file, JSON.stringify(doc));
+      return file;
+    }
+
+    it("checks the expectations the stack exported against its resources", async () => {
+      const { code, out } = await runMain(["--stack-export", FIXTURE]);
+      assert.equal(code, 0, out);
+      assert.match(out, /deployed stack, from .*s3-gateway\.stack-export\.json/);
+      assert.match(out, /Expectations \(4; the connectivity model agrees with 4\)/);
+    });
+
+    it("exits 1 when the deployed stack no longer does what the lab expects", async () => {
+      const file = variantOf((doc) => {
+        for (const r of doc.deployment.resources) {
+          if (r.type === "aws:ec2/vpcEndpoint:VpcEndpoint") {
+            r.inputs.routeTableIds = [];
+            r.outputs.routeTableIds = [];
+          }
+        }
+      });
+      const { code, out } = await runMain(["--stack-export", file]);
+      assert.equal(code, 1);
+      assert.match(out, /MISMATCH {2}private-host {2}s3 \(lab\) {2}request {2}works {12}times-out/);
+    });
+
+    it("refuses, with exit 2, an export that is not one of these labs", async () => {
+      const file = variantOf((doc) => {
+        const stack = doc.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack")!;
+        delete stack.outputs.scenario;
+      });
+      const { code, err } = await runMain(["--stack-export", file]);
+      assert.equal(code, 2);
+      assert.match(err, /stack export has no `scenario` output naming a lab/);
+    });
   });
 
   it("refuses an unknown lab with exit 2, listing the labs", async () => {
