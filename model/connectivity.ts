@@ -7,7 +7,12 @@
  *
  * Pure: it reads a graph (model/graph.ts) and never calls AWS or Pulumi.
  */
-import type { Expectation, Outcome, Target } from "../scenarios/scenario";
+import {
+  describeTarget,
+  type Expectation,
+  type Outcome,
+  type Target,
+} from "../scenarios/expectations";
 import {
   Client,
   clientDns,
@@ -21,7 +26,6 @@ import {
   interfaceEndpoint,
   ModelError,
   requireHost,
-  targetLabel,
   verdict,
   Verdict,
 } from "./context";
@@ -59,7 +63,7 @@ export function evaluate(graph: readonly GraphResource[], expectation: Expectati
   } catch (e) {
     if (e instanceof ModelError) {
       throw new ModelError(
-        `expectation ${expectation.from} -> ${targetLabel(expectation.to)}: ${e.message}`,
+        `expectation ${expectation.from} -> ${describeTarget(expectation.to)}: ${e.message}`,
       );
     }
     throw e;

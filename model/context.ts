@@ -3,7 +3,7 @@
  * the client of an expectation (a host, or a client outside every VPC), verdicts, and the
  * lookups of what an expectation names.
  */
-import type { Outcome, Target } from "../scenarios/scenario";
+import type { Outcome, Target } from "../scenarios/expectations";
 import { DnsAnswer, VpcDns } from "./dns";
 import { GraphResource } from "./graph";
 import { Identity, userIdentity } from "./identities";
@@ -90,19 +90,6 @@ export function clientLabel(client: Client): string {
 
 export function hostLabel(host: Host): string {
   return `${host.name} (${host.id})`;
-}
-
-export function targetLabel(to: Target): string {
-  switch (to.kind) {
-    case "aws-service":
-      return `${to.service}${to.resource ? ` ${to.resource}` : ""}${to.via ? ` via ${to.via}` : ""}`;
-    case "instance":
-      return `${to.host}:${to.port}`;
-    case "endpoint-service":
-      return `endpoint service via ${to.via}:${to.port}`;
-    case "internet":
-      return to.url;
-  }
 }
 
 export function verdict(outcome: Outcome, detail: string, path: (string | undefined)[]): Verdict {

@@ -4,7 +4,7 @@
  */
 import type { LabReport } from "./main";
 import type { CostEstimate } from "./cost";
-import { Target } from "../scenarios/scenario";
+import { describeTarget } from "../scenarios/scenario";
 
 /** ANSI styling, or none: every function returns its text unchanged when colour is off. */
 export interface Style {
@@ -45,19 +45,6 @@ export function table(rows: readonly Cell[][], indent = "  ", maxWidth = 60): st
         .join("  ")
     ).trimEnd(),
   );
-}
-
-export function describeTarget(to: Target): string {
-  switch (to.kind) {
-    case "aws-service":
-      return `${to.service}${to.resource ? ` (${to.resource})` : ""}${to.via ? ` via ${to.via}` : ""}`;
-    case "instance":
-      return `${to.host}:${to.port}`;
-    case "endpoint-service":
-      return `endpoint service via ${to.via}:${to.port}`;
-    case "internet":
-      return to.url;
-  }
 }
 
 /** The resource tree: each component with its children indented under it. */

@@ -337,7 +337,7 @@ describe("the connectivity model, expectations that name what is not there", () 
     [
       "a from that names a VPC, not a host",
       expect("lab", S3_LAB),
-      /^expectation lab -> s3 lab: "lab" names vpc-endpoint-labs:storage:LabBucket, vpc-endpoint-labs:network:LabVpc in the graph, but no EC2 instance or IAM user/,
+      /^expectation lab -> s3 \(lab\): "lab" names vpc-endpoint-labs:storage:LabBucket, vpc-endpoint-labs:network:LabVpc in the graph, but no EC2 instance or IAM user/,
     ],
     [
       "a target host that does not exist",
