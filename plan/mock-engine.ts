@@ -543,8 +543,8 @@ export class MockEngine {
   async install(options: EngineOptions = {}): Promise<void> {
     this.reset(options);
     const mocks: pulumi.runtime.Mocks = {
-      newResource: (args) => this.shape(args.type, args.name, args.inputs),
-      call: (args) => this.invoke(args.token, args.inputs),
+      newResource: (args) => withDetails(() => this.shape(args.type, args.name, args.inputs)),
+      call: (args) => withDetails(() => this.invoke(args.token, args.inputs)),
     };
     await pulumi.runtime.setMocks(mocks, PROJECT, this.stack, options.preview ?? false);
     settings.setMockOptions(
@@ -671,6 +671,20 @@ export class MockEngine {
       );
     }
     return handler(inputs, this.region);
+  }
+}
+
+/**
+ * Runs `fn`, giving a thrown error the `details` field of a gRPC error: the SDK reports a failed
+ * invoke or registration by that field alone, and would otherwise print a bare "Error".
+ */
+function withDetails<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const err = e as Error & { details?: string };
+    err.details ??= err.message;
+    throw err;
   }
 }
 
