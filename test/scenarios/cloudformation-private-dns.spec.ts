@@ -1,8 +1,9 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { runProgram } from "../../scenarios";
-import { Check, Expectation } from "../../scenarios/scenario";
-import { build, engine, json, RecordedResource, resolve, useEngine } from "../helpers/engine";
+import { Expectation } from "../../scenarios/scenario";
+import { engine, json, resolve, useEngine } from "../helpers/engine";
+import { runLab as runScenario, instanceOf } from "../helpers/labs";
 
 const SCENARIO = "cloudformation-private-dns";
 const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
@@ -11,22 +12,7 @@ const SG = "aws:ec2/securityGroup:SecurityGroup";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 
-async function runLab(config: Record<string, string> = {}) {
-  engine.reset({ config: { scenario: SCENARIO, ...config } });
-  const outputs = runProgram();
-  const checks = (await resolve(outputs.checks as pulumi.Output<Check[]>)) as Check[];
-  await build(() => outputs);
-  return { outputs, checks, expectations: outputs.expectations as Expectation[] };
-}
-
-function instanceOf(host: string): RecordedResource {
-  const component = engine.get("vpc-endpoint-labs:compute:LabInstance", host);
-  const found = engine
-    .childrenOf(component.urn)
-    .filter((r) => r.type === "aws:ec2/instance:Instance");
-  assert.equal(found.length, 1, `one instance in ${host}`);
-  return found[0];
-}
+const runLab = (config: Record<string, string> = {}) => runScenario(SCENARIO, config);
 
 const summary = (expectations: Expectation[]) =>
   expectations.map(

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { runProgram } from "../../scenarios";
-import { Check, Expectation } from "../../scenarios/scenario";
-import { build, engine, json, RecordedResource, resolve, useEngine } from "../helpers/engine";
+import { engine, json, resolve, useEngine } from "../helpers/engine";
+import { runLab as runScenario, instanceOf } from "../helpers/labs";
 
 const SCENARIO = "dynamodb-bastion";
 const ADMIN = "203.0.113.10/32";
@@ -12,24 +12,9 @@ const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const SG = "aws:ec2/securityGroup:SecurityGroup";
 const RT = "aws:ec2/routeTable:RouteTable";
 
-/** Runs the lab with the admin CIDR set, plus `config`; returns what the program exported. */
-async function runLab(config: Record<string, string> = {}) {
-  engine.reset({ config: { scenario: SCENARIO, adminCidr: ADMIN, ...config } });
-  const outputs = runProgram();
-  const checks = (await resolve(outputs.checks as pulumi.Output<Check[]>)) as Check[];
-  await build(() => outputs);
-  return { outputs, checks, expectations: outputs.expectations as Expectation[] };
-}
-
-/** The EC2 instance inside a LabInstance component, found by parent, not by child name. */
-function instanceOf(host: string): RecordedResource {
-  const component = engine.get("vpc-endpoint-labs:compute:LabInstance", host);
-  const found = engine
-    .childrenOf(component.urn)
-    .filter((r) => r.type === "aws:ec2/instance:Instance");
-  assert.equal(found.length, 1, `one instance in ${host}`);
-  return found[0];
-}
+/** Runs the lab with the admin CIDR set, plus `config`. */
+const runLab = (config: Record<string, string> = {}) =>
+  runScenario(SCENARIO, { adminCidr: ADMIN, ...config });
 
 const rulesOf = (type: string, groupId: unknown) =>
   engine.ofType(type).filter((r) => r.inputs.securityGroupId === groupId);

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { runProgram } from "../../scenarios";
-import { Check, Expectation } from "../../scenarios/scenario";
-import { build, engine, json, RecordedResource, resolve, useEngine } from "../helpers/engine";
+import { engine, json, RecordedResource, resolve, useEngine } from "../helpers/engine";
+import { runLab as runScenario } from "../helpers/labs";
 
 const SCENARIO = "instance-connect";
 const EICE = "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint";
@@ -10,13 +10,7 @@ const SG = "aws:ec2/securityGroup:SecurityGroup";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const POLICY = "aws:iam/policy:Policy";
 
-async function runLab(config: Record<string, string> = {}) {
-  engine.reset({ config: { scenario: SCENARIO, ...config } });
-  const outputs = runProgram();
-  const checks = (await resolve(outputs.checks as pulumi.Output<Check[]>)) as Check[];
-  await build(() => outputs);
-  return { outputs, checks, expectations: outputs.expectations as Expectation[] };
-}
+const runLab = (config: Record<string, string> = {}) => runScenario(SCENARIO, config);
 
 function hostInstance(): RecordedResource {
   const component = engine.get("vpc-endpoint-labs:compute:LabInstance", "host");

@@ -6,8 +6,9 @@ import { checkBucketsRequireVpce } from "../../policy-pack/policies/s3-bucket-re
 import { MOCK_ACCOUNT_ID, prefixListFor } from "../../plan/mock-engine";
 import { runProgram } from "../../scenarios";
 import { requestOutcome, s3GatewayExpectations } from "../../scenarios/s3-gateway";
-import { Check, Expectation } from "../../scenarios/scenario";
-import { build, engine, json, resolve, useEngine } from "../helpers/engine";
+import { Expectation } from "../../scenarios/scenario";
+import { engine, json, resolve, useEngine } from "../helpers/engine";
+import { runLab as runScenario } from "../helpers/labs";
 
 const SCENARIO = "s3-gateway";
 const VPCE = "aws:ec2/vpcEndpoint:VpcEndpoint";
@@ -17,13 +18,7 @@ const BUCKET = "aws:s3/bucket:Bucket";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const DEPLOYER = `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/lab-operator`;
 
-async function runLab(config: Record<string, string> = {}) {
-  engine.reset({ config: { scenario: SCENARIO, ...config } });
-  let outputs: Record<string, unknown> = {};
-  await build(() => (outputs = runProgram()));
-  const checks = await resolve(outputs.checks as pulumi.Output<Check[]>);
-  return { outputs, checks, expectations: outputs.expectations as Expectation[] };
-}
+const runLab = (config: Record<string, string> = {}) => runScenario(SCENARIO, config);
 
 /** `<from> <probe> <outcome>` per expectation, in order. */
 const summary = (expectations: Expectation[]) =>

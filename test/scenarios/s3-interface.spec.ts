@@ -5,8 +5,9 @@ import { checkBucketsRequireVpce } from "../../policy-pack/policies/s3-bucket-re
 import { runProgram } from "../../scenarios";
 import { FAIL_FAST } from "../../scenarios/common";
 import { bucketEndpointHost, s3InterfaceExpectations } from "../../scenarios/s3-interface";
-import { Check, Expectation } from "../../scenarios/scenario";
-import { build, engine, json, resolve, useEngine } from "../helpers/engine";
+import { Expectation } from "../../scenarios/scenario";
+import { engine, json, resolve, useEngine } from "../helpers/engine";
+import { runLab as runScenario } from "../helpers/labs";
 
 const SCENARIO = "s3-interface";
 const VPCE = "aws:ec2/vpcEndpoint:VpcEndpoint";
@@ -16,13 +17,7 @@ const BUCKET = "aws:s3/bucket:Bucket";
 const SG = "aws:ec2/securityGroup:SecurityGroup";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 
-async function runLab(config: Record<string, string> = {}) {
-  engine.reset({ config: { scenario: SCENARIO, ...config } });
-  let outputs: Record<string, unknown> = {};
-  await build(() => (outputs = runProgram()));
-  const checks = await resolve(outputs.checks as pulumi.Output<Check[]>);
-  return { outputs, checks, expectations: outputs.expectations as Expectation[] };
-}
+const runLab = (config: Record<string, string> = {}) => runScenario(SCENARIO, config);
 
 const interfaceEndpoint = () => engine.get(VPCE, "s3-interface-vpce");
 const sourceVpces = () => {
