@@ -3,7 +3,7 @@
  * user types, this reads what AWS reports and never throws: an address is a /32, host bits are
  * masked, and anything else is "not an IPv4 block" (undefined).
  */
-import { Cidr, contains, formatCidr } from "../components/cidr";
+import { Cidr, contains } from "../components/cidr";
 
 export type { Cidr };
 
@@ -30,12 +30,6 @@ export function covers(outer: unknown, inner: unknown): boolean {
 /** Prefix length of a block, or -1 when it is not IPv4. */
 export function prefixLength(text: unknown): number {
   return toCidr(text)?.prefix ?? -1;
-}
-
-/** The canonical form (`10.0.0.0/16`), or the text as given when it is not IPv4. */
-export function canonical(text: string): string {
-  const c = toCidr(text);
-  return c ? formatCidr(c) : text;
 }
 
 /** 0.0.0.0/0: every IPv4 address. */
