@@ -12,6 +12,7 @@ import { globMatch } from "../policy-pack/policies/glob";
 import {
   ConditionClause,
   NormalizedStatement,
+  parseOperator,
   parsePolicyDocument,
   PrincipalSpec,
 } from "../policy-pack/policies/policy-document";
@@ -173,17 +174,7 @@ export function conditionHolds(
   clause: ConditionClause,
   context: Readonly<Record<string, string>>,
 ): boolean | undefined {
-  let operator = clause.operator.toLowerCase();
-  let setOperator: "any" | "all" | undefined;
-  if (operator.startsWith("foranyvalue:")) {
-    setOperator = "any";
-    operator = operator.slice("foranyvalue:".length);
-  } else if (operator.startsWith("forallvalues:")) {
-    setOperator = "all";
-    operator = operator.slice("forallvalues:".length);
-  }
-  const ifExists = operator.endsWith("ifexists");
-  if (ifExists) operator = operator.slice(0, -"ifexists".length);
+  const { base: operator, set: setOperator, ifExists } = parseOperator(clause.operator);
 
   const value = valueOf(context, clause.key);
   if (operator === "null") {

@@ -3,6 +3,7 @@ import {
   ConditionClause,
   NormalizedStatement,
   ParsedDocument,
+  parseOperator,
   parsePolicyDocument,
 } from "./policy-document";
 import { PropertyPath, isKnownString, isUnknown } from "./unknowns";
@@ -510,7 +511,7 @@ function judgeConditions(
   }
   for (const c of vpce) {
     const op = parseOperator(c.operator);
-    if (op.setOperator) {
+    if (op.set) {
       out.push(
         `tests aws:SourceVpce with ${c.operator}; set operators do not fit this single-valued key, use StringNotEquals`,
       );
@@ -552,21 +553,6 @@ function judgeConditions(
   return out;
 }
 
-function parseOperator(operator: string): { base: string; setOperator: boolean } {
-  let op = operator.toLowerCase();
-  let setOperator = false;
-  for (const prefix of ["foranyvalue:", "forallvalues:"]) {
-    if (op.startsWith(prefix)) {
-      op = op.slice(prefix.length);
-      setOperator = true;
-    }
-  }
-  if (op.endsWith("ifexists")) {
-    op = op.slice(0, -"ifexists".length);
-  }
-  return { base: op, setOperator };
-}
-
 function flipValuesOf(s: NormalizedStatement): string[] {
   if (s.effect !== "Deny") {
     return [];
@@ -575,7 +561,7 @@ function flipValuesOf(s: NormalizedStatement): string[] {
     .filter((c: ConditionClause) => c.key.toLowerCase() === SOURCE_VPCE)
     .filter((c) => {
       const op = parseOperator(c.operator);
-      return !op.setOperator && POSITIVE.has(op.base);
+      return !op.set && POSITIVE.has(op.base);
     })
     .flatMap((c) => c.values);
 }

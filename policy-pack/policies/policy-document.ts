@@ -331,3 +331,28 @@ function describeType(value: unknown): string {
   }
   return `a ${typeof value}`;
 }
+
+/** A condition operator taken apart: `ForAnyValue:StringNotLikeIfExists` -> set any, base, ifExists. */
+export interface ParsedOperator {
+  /** Lower-cased operator without its set prefix and IfExists suffix: `stringnotlike`. */
+  base: string;
+  /** `ForAnyValue:` or `ForAllValues:`, when present. */
+  set?: "any" | "all";
+  ifExists: boolean;
+}
+
+/** Condition operators are case-insensitive; the pack and the connectivity model read them here. */
+export function parseOperator(operator: string): ParsedOperator {
+  let base = operator.toLowerCase();
+  let set: ParsedOperator["set"];
+  if (base.startsWith("foranyvalue:")) {
+    set = "any";
+    base = base.slice("foranyvalue:".length);
+  } else if (base.startsWith("forallvalues:")) {
+    set = "all";
+    base = base.slice("forallvalues:".length);
+  }
+  const ifExists = base.endsWith("ifexists");
+  if (ifExists) base = base.slice(0, -"ifexists".length);
+  return { base, set, ifExists };
+}
