@@ -23,6 +23,19 @@ export function resolve<T>(value: pulumi.Input<T>): Promise<T> {
   return output.promise();
 }
 
+/** The recorded resources as the policy pack's rules see them (inputs as properties). */
+export function stackResources() {
+  return engine.resources.map((r) => ({
+    type: r.type,
+    urn: r.urn,
+    name: r.name,
+    id: r.id,
+    props: r.inputs,
+    propertyDependencies: r.propertyDependencies,
+    dependencies: r.dependencies,
+  }));
+}
+
 /** Parses a JSON property (a policy document, say) recorded as text. */
 export function json(value: unknown): Record<string, unknown> {
   if (typeof value !== "string") {

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import type { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
-import { UNKNOWN, urnOf } from "./helpers";
+import { E, restricting, UNKNOWN, urnOf } from "./helpers";
 import {
   Diagnostic,
   PACK_DIR,
@@ -28,7 +28,6 @@ const BUCKET = "aws:s3/bucket:Bucket";
 const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 const SG = "aws:ec2/securityGroup:SecurityGroup";
 const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
-const E = "vpce-1a2b3c4d";
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET = "1b47061264138c4ac30d75fd1eb44270";
 
@@ -39,22 +38,6 @@ function spec(
   extra: Partial<ResourceSpec> = {},
 ): ResourceSpec {
   return { type, urn: urnOf(type, name), name, props, ...extra };
-}
-
-function restricting(bucket: string, endpoints = [E]): string {
-  const arn = `arn:aws:s3:::${bucket}`;
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [arn, `${arn}/*`],
-        Condition: { StringNotEquals: { "aws:SourceVpce": endpoints } },
-      },
-    ],
-  });
 }
 
 function seed(bucket: string, effect = "Allow"): string {

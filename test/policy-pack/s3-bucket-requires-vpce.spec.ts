@@ -3,7 +3,9 @@ import {
   UNKNOWN,
   assertHasResourceViolation,
   assertNoResourceViolations,
+  E,
   resource,
+  restricting,
   runPolicy,
 } from "./helpers";
 
@@ -11,23 +13,6 @@ const POLICY = "s3-bucket-requires-vpce";
 const BUCKET = "aws:s3/bucket:Bucket";
 const BUCKET_V2 = "aws:s3/bucketV2:BucketV2";
 const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
-const E = "vpce-1a2b3c4d";
-
-function restricting(bucketName: string, endpoints: string[] = [E]): string {
-  const arn = `arn:aws:s3:::${bucketName}`;
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [arn, `${arn}/*`],
-        Condition: { StringNotEquals: { "aws:SourceVpce": endpoints } },
-      },
-    ],
-  });
-}
 
 function allowOnly(bucketName: string): string {
   return JSON.stringify({

@@ -7,7 +7,7 @@ import { MOCK_ACCOUNT_ID, prefixListFor } from "../../plan/mock-engine";
 import { runProgram } from "../../scenarios";
 import { requestOutcome, s3GatewayExpectations } from "../../scenarios/s3-gateway";
 import { Expectation } from "../../scenarios/scenario";
-import { engine, json, resolve, useEngine } from "../helpers/engine";
+import { engine, json, resolve, stackResources, useEngine } from "../helpers/engine";
 import { runLab as runScenario } from "../helpers/labs";
 
 const SCENARIO = "s3-gateway";
@@ -23,18 +23,6 @@ const runLab = (config: Record<string, string> = {}) => runScenario(SCENARIO, co
 /** `<from> <probe> <outcome>` per expectation, in order. */
 const summary = (expectations: Expectation[]) =>
   expectations.map((e) => `${e.from} ${e.probe} ${e.outcome}`);
-
-/** The recorded resources as the policy pack's stack rules see them. */
-const stackResources = () =>
-  engine.resources.map((r) => ({
-    type: r.type,
-    urn: r.urn,
-    name: r.name,
-    id: r.id,
-    props: r.inputs,
-    propertyDependencies: r.propertyDependencies,
-    dependencies: r.dependencies,
-  }));
 
 const gatewayId = () => engine.get(VPCE, "s3-gateway-vpce").id!;
 const rt = (tier: string) => engine.get(RT, `lab-${tier}-rt`).id!;

@@ -6,7 +6,7 @@ import { runProgram } from "../../scenarios";
 import { FAIL_FAST } from "../../scenarios/common";
 import { bucketEndpointHost, s3InterfaceExpectations } from "../../scenarios/s3-interface";
 import { Expectation } from "../../scenarios/scenario";
-import { engine, json, resolve, useEngine } from "../helpers/engine";
+import { engine, json, resolve, stackResources, useEngine } from "../helpers/engine";
 import { runLab as runScenario } from "../helpers/labs";
 
 const SCENARIO = "s3-interface";
@@ -73,18 +73,11 @@ describe("scenario s3-interface", () => {
     it("restricts the bucket to the interface endpoint, and passes the policy pack with aws:PrincipalArn exempt", async () => {
       await runLab();
       assert.deepEqual(sourceVpces(), [interfaceEndpoint().id]);
-      const findings = checkBucketsRequireVpce(
-        engine.resources.map((r) => ({
-          type: r.type,
-          urn: r.urn,
-          name: r.name,
-          id: r.id,
-          props: r.inputs,
-          propertyDependencies: r.propertyDependencies,
-          dependencies: r.dependencies,
-        })),
-        { approvedEndpointIds: [], exemptBuckets: [], exemptionKeys: ["aws:PrincipalArn"] },
-      );
+      const findings = checkBucketsRequireVpce(stackResources(), {
+        approvedEndpointIds: [],
+        exemptBuckets: [],
+        exemptionKeys: ["aws:PrincipalArn"],
+      });
       assert.deepEqual(findings, []);
     });
 

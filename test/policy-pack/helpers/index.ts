@@ -110,3 +110,23 @@ export function assertNoResourceViolations(
 }
 
 export { UNKNOWN } from "../../../policy-pack/policies";
+
+/** An endpoint id the specs restrict buckets to. */
+export const E = "vpce-1a2b3c4d";
+
+/** A bucket policy that restricts the bucket to the endpoints: the Deny the pack asks for. */
+export function restricting(bucketName: string, endpoints: string[] = [E]): string {
+  const arn = `arn:aws:s3:::${bucketName}`;
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [arn, `${arn}/*`],
+        Condition: { StringNotEquals: { "aws:SourceVpce": endpoints } },
+      },
+    ],
+  });
+}
