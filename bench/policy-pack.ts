@@ -14,7 +14,7 @@ import {
   diagnosticsOf,
   startPack,
   unary,
-} from "../test/policy-pack/helpers/pack-process";
+} from "../harness/pack-process";
 
 const SIZES = [1_000, 10_000];
 const RUNS = 5;

@@ -1,7 +1,7 @@
 /**
  * The address block a bastion accepts SSH from. Pure: no Pulumi, no AWS.
  */
-import { formatCidr, parseCidr } from "./cidr";
+import { formatCidr, parseCidr } from "../model/cidr";
 
 /** How a person finds the value to set: their public IPv4 address as a /32. */
 export const ADMIN_CIDR_HINT =

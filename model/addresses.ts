@@ -1,9 +1,9 @@
 /**
- * IPv4 blocks as the model compares them. Unlike components/cidr.ts, which validates what a
+ * IPv4 blocks as the model compares them. Unlike parseCidr in ./cidr.ts, which validates what a
  * user types, this reads what AWS reports and never throws: an address is a /32, host bits are
  * masked, and anything else is "not an IPv4 block" (undefined).
  */
-import { Cidr, contains } from "../components/cidr";
+import { Cidr, contains } from "./cidr";
 
 export type { Cidr };
 

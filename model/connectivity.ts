@@ -7,12 +7,7 @@
  *
  * Pure: it reads a graph (model/graph.ts) and never calls AWS or Pulumi.
  */
-import {
-  describeTarget,
-  type Expectation,
-  type Outcome,
-  type Target,
-} from "../scenarios/expectations";
+import { describeTarget, type Expectation, type Outcome, type Target } from "./expectations";
 import {
   Client,
   clientDns,

@@ -3,7 +3,7 @@
  * the client of an expectation (a host, or a client outside every VPC), verdicts, and the
  * lookups of what an expectation names.
  */
-import type { Outcome, Target } from "../scenarios/expectations";
+import type { Outcome, Target } from "./expectations";
 import { DnsAnswer, VpcDns } from "./dns";
 import { GraphResource } from "./graph";
 import { Identity, userIdentity } from "./identities";

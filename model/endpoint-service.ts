@@ -2,7 +2,7 @@
  * Your own service over PrivateLink: the consumer's interface endpoint, the provider's
  * acceptance of the connection, and the Network Load Balancer and targets behind the service.
  */
-import type { Target } from "../scenarios/expectations";
+import type { Target } from "./expectations";
 import {
   Client,
   clientDns,

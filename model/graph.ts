@@ -4,7 +4,6 @@
  * (`fromStackExport`), so the same model checks a lab before and after it is deployed.
  * Pure: no Pulumi runtime.
  */
-import type { RecordedResource } from "../plan/mock-engine";
 
 /** One resource as the model sees it. */
 export interface GraphResource {
@@ -25,8 +24,25 @@ export interface GraphResource {
   props: Record<string, unknown>;
 }
 
+/**
+ * One resource as the offline engine records it (`engine/`). Declared here, structurally, so that
+ * the model depends on nothing above it.
+ */
+export interface RecordedShape {
+  type: string;
+  name: string;
+  urn: string;
+  id?: string;
+  custom: boolean;
+  parent?: string;
+  dependencies: readonly string[];
+  propertyDependencies: Record<string, string[]>;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+}
+
 /** The engine's record of a scenario run, as a graph. */
-export function fromRecorded(resources: readonly RecordedResource[]): GraphResource[] {
+export function fromRecorded(resources: readonly RecordedShape[]): GraphResource[] {
   return resources.map((r) => ({
     type: r.type,
     urn: r.urn,

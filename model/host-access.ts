@@ -3,7 +3,7 @@
  * client outside every VPC into one: through an EC2 Instance Connect Endpoint, or to a host's
  * public IP.
  */
-import type { Target } from "../scenarios/expectations";
+import type { Target } from "./expectations";
 import { ANYWHERE, covers } from "./addresses";
 import {
   Client,

@@ -3,7 +3,7 @@
  * policy, the endpoint policy of the endpoint the request came through, and the caller's
  * identity policies, decided with the `aws:SourceVpce` (or source address) the path gave it.
  */
-import type { Target } from "../scenarios/expectations";
+import type { Target } from "./expectations";
 import { Client, Context, hostLabel, requireOwned } from "./context";
 import { authorize, AuthRequest, PolicySource } from "./iam";
 import { idOf, str } from "./lookup";

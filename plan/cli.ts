@@ -2,7 +2,7 @@
  * The command line of `npm start`, parsed and checked without running anything: every mistake
  * is a UsageError naming the argument and what to write instead.
  */
-import { PROJECT } from "./mock-engine";
+import { PROJECT } from "../engine/mock-engine";
 import { ConfigKey, SHARED_CONFIG } from "../scenarios/scenario";
 
 export interface PlanArgs {

@@ -2,7 +2,7 @@
  * The plan as text for a terminal (aligned tables, colour only when asked) and as JSON for
  * machines. Pure: reports in, strings out.
  */
-import type { LabReport } from "./main";
+import type { LabReport } from "./report";
 import type { CostEstimate } from "./cost";
 import { describeTarget } from "../scenarios/scenario";
 

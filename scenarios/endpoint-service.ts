@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { endpointSubnets } from "../components/az-match";
-import { MAX_PREFIX, MIN_PREFIX, overlaps, parseCidr } from "../components/cidr";
+import { MAX_PREFIX, MIN_PREFIX, overlaps, parseCidr } from "../model/cidr";
 import { EndpointService } from "../components/endpoint-service";
 import { customService } from "../components/endpoint-services";
 import { InstanceConnectEndpoint } from "../components/instance-connect-endpoint";

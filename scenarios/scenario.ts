@@ -4,8 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-export * from "./expectations";
-import type { Check, Expectation } from "./expectations";
+export * from "../model/expectations";
+import type { Check, Expectation } from "../model/expectations";
 
 export type ConfigType = "string" | "integer" | "boolean";
 

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { formatCidr, overlaps, parseCidr, planSubnets } from "../../components/cidr";
+import { formatCidr, overlaps, parseCidr } from "../../model/cidr";
+import { planSubnets } from "../../components/cidr";
 
 describe("cidr", () => {
   describe("parseCidr", () => {

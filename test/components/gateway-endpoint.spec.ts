@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsService } from "../../components/endpoint-services";
 import { GatewayEndpoint } from "../../components/gateway-endpoint";
-import { prefixListFor } from "../../plan/mock-engine";
+import { prefixListFor } from "../../engine/mock-engine";
 import { runChildProgram } from "../helpers/child-program";
 import { build, engine, json, resolve, useEngine } from "../helpers/engine";
 

@@ -4,7 +4,7 @@ import { BucketPolicyMode } from "../../components/bucket-policy";
 import { AwsService } from "../../components/endpoint-services";
 import { GatewayEndpoint } from "../../components/gateway-endpoint";
 import { deployerPrincipalArns, VpceBucket, VpceBucketArgs } from "../../components/vpce-bucket";
-import { MOCK_ACCOUNT_ID } from "../../plan/mock-engine";
+import { MOCK_ACCOUNT_ID } from "../../engine/mock-engine";
 import { runChildProgram } from "../helpers/child-program";
 import { build, engine, json, resolve, useEngine } from "../helpers/engine";
 

@@ -11,7 +11,12 @@
  * CIDRs are a plausible layout (each AZ's share of the VPC block, cut into quarters in awsx's
  * legacy order: private, public, isolated), not awsx's exact allocator.
  */
-import { availabilityZones, MOCK_ACCOUNT_ID, MockEngine, stableHex } from "../../plan/mock-engine";
+import {
+  availabilityZones,
+  MOCK_ACCOUNT_ID,
+  MockEngine,
+  stableHex,
+} from "../../engine/mock-engine";
 
 export const AWSX_VPC_TYPE = "awsx:ec2:Vpc";
 

@@ -28,7 +28,7 @@ export function runChildProgram(
 ): ChildProgramResult {
   const script = `
 const pulumi = require("@pulumi/pulumi");
-const { engine } = require("./plan/mock-engine");
+const { engine } = require("./engine/mock-engine");
 process.on("exit", () => {
   process.stdout.write("\\n${MARK}" + JSON.stringify(engine.resources.map((r) => r.type + "::" + r.name)) + "\\n");
 });

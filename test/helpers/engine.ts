@@ -3,7 +3,7 @@
  * resolve outputs so that an error inside an `apply` fails the spec instead of hanging it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { engine, EngineOptions, RecordedResource } from "../../plan/mock-engine";
+import { engine, EngineOptions, RecordedResource } from "../../engine/mock-engine";
 
 export { engine };
 export type { RecordedResource };

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { fromRecorded, fromStackExport, nameOf, stackOutputs } from "../../model/graph";
-import { RecordedResource } from "../../plan/mock-engine";
+import { RecordedResource } from "../../engine/mock-engine";
 
 const STACK_URN = "urn:pulumi:dev::labs::pulumi:pulumi:Stack::labs-dev";
 const PROVIDER_URN = "urn:pulumi:dev::labs::pulumi:providers:aws::default_7_48_0";

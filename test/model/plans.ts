@@ -3,8 +3,8 @@
  * engine, and kept for the rest of the process.
  */
 import { fromRecorded, GraphResource } from "../../model/graph";
-import { planScenario, ScenarioPlan } from "../../plan/main";
-import { engine } from "../../plan/mock-engine";
+import { planScenario, ScenarioPlan } from "../../plan/report";
+import { engine } from "../../engine/mock-engine";
 import { SCENARIOS } from "../../scenarios";
 import { Expectation, Scenario } from "../../scenarios/scenario";
 

@@ -2,8 +2,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { DiagramResource, ENDPOINT_TYPES, renderSvg, toDot } from "../../plan/diagram";
-import { engine } from "../../plan/mock-engine";
-import { LabReport, reportScenario } from "../../plan/main";
+import { engine } from "../../engine/mock-engine";
+import { LabReport, reportScenario } from "../../plan/report";
 import { SCENARIOS } from "../../scenarios";
 import { Expectation } from "../../scenarios/scenario";
 

@@ -22,7 +22,7 @@ import {
   levelName,
   startPack,
   unary,
-} from "./helpers/pack-process";
+} from "../../harness/pack-process";
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";

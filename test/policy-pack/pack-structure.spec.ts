@@ -9,7 +9,7 @@ import {
   policies,
   rules,
 } from "../../policy-pack/policies";
-import { PACK_DIR, ensurePackBuilt } from "./helpers/pack-process";
+import { PACK_DIR, ensurePackBuilt } from "../../harness/pack-process";
 
 describe("policy pack structure", () => {
   it("names every policy in kebab-case and describes it with 'Checks that ...'", () => {

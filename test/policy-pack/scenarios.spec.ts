@@ -5,7 +5,7 @@
  * they declare.
  */
 import { strict as assert } from "assert";
-import { LAB_PACK_CONFIG, policyVerdicts } from "../../plan/main";
+import { LAB_PACK_CONFIG, policyVerdicts } from "../../plan/report";
 import { SCENARIOS } from "../../scenarios";
 import { graphOf, modesOf } from "../model/plans";
 

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BucketPolicyMode } from "../../components/bucket-policy";
 import { analyzeBucketPolicy } from "../../policy-pack/policies/bucket-vpce-analysis";
 import { checkBucketsRequireVpce } from "../../policy-pack/policies/s3-bucket-requires-vpce";
-import { MOCK_ACCOUNT_ID, prefixListFor } from "../../plan/mock-engine";
+import { MOCK_ACCOUNT_ID, prefixListFor } from "../../engine/mock-engine";
 import { runProgram } from "../../scenarios";
 import { requestOutcome, s3GatewayExpectations } from "../../scenarios/s3-gateway";
 import { Expectation } from "../../scenarios/scenario";

@@ -20,7 +20,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 
-export const REPO_ROOT = path.resolve(__dirname, "../../..");
+export const REPO_ROOT = path.resolve(__dirname, "..");
 export const PACK_DIR = path.join(REPO_ROOT, "policy-pack");
 
 /** The environment the CLI adds for a policy pack, for a `dev` stack of this project. */

@@ -667,7 +667,7 @@ export class MockEngine {
     const handler = INVOKES[token];
     if (!handler) {
       throw new Error(
-        `mock engine: invoke ${token} is not implemented; the labs may only call ${Object.keys(INVOKES).join(", ")} (add it to plan/mock-engine.ts with a realistic answer)`,
+        `mock engine: invoke ${token} is not implemented; the labs may only call ${Object.keys(INVOKES).join(", ")} (add it to engine/mock-engine.ts with a realistic answer)`,
       );
     }
     return handler(inputs, this.region);
