@@ -11,7 +11,7 @@ export const AGENT_PY = String.raw`#!/usr/bin/env python3
 """vel-probe: measures this host's probes for a vpc-endpoint-labs lab.
 
   vel-probe run [--probes FILE] [--console DEV] [--log FILE] [--hosts-file FILE] [--stdout]
-                [--timeout SECONDS]
+                [--timeout SECONDS] [--aws CLI]
   vel-probe table [--log FILE]
 
 Each result is one line, "vel-probe {json}", on the serial console (read from the laptop with
@@ -72,7 +72,7 @@ def probe_dns(p, opts):
 
 
 def probe_request(p, opts):
-    command = ["aws"] + AWS_CALLS[p["service"]]
+    command = [opts.aws] + AWS_CALLS[p["service"]]
     if p.get("bucket"):
         command.append("s3://" + p["bucket"])
     command += ["--region", p["region"], "--output", "json"]
@@ -202,6 +202,7 @@ def main(argv):
     parser.add_argument("--hosts-file", default="")
     parser.add_argument("--stdout", action="store_true")
     parser.add_argument("--timeout", type=int, default=TIMEOUT)
+    parser.add_argument("--aws", default="aws")
     opts = parser.parse_args(argv)
     TIMEOUT = opts.timeout
     return run(opts) if opts.command == "run" else table(opts)
