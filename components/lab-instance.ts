@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { Probe } from "../model/probes";
 import { al2023Parameter, architectureOf } from "./ami";
+import { probeAgentUserData } from "./probe-agent";
 import { addRule, ALLOW_ALL_EGRESS, SgRule } from "./sg-rules";
 
 export interface LabInstanceArgs {
@@ -41,6 +43,12 @@ export interface LabInstanceArgs {
    * @default none
    */
   userData?: pulumi.Input<string>;
+  /**
+   * Probes the host runs at boot and every minute, reported on its serial console for
+   * `npm run verify` (components/probe-agent.ts); installed ahead of `userData`.
+   * @default none: no probe agent
+   */
+  probes?: { lab: string; probes: pulumi.Input<Probe[]> };
 }
 
 /**
@@ -121,6 +129,14 @@ export class LabInstance extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    const probes = args.probes;
+    const userData = probes
+      ? pulumi
+          .all([probes.probes, args.userData])
+          .apply(([list, script]) =>
+            probeAgentUserData({ lab: probes.lab, host: name, probes: list }, script),
+          )
+      : args.userData;
     this.instance = new aws.ec2.Instance(
       `${name}-instance`,
       {
@@ -138,8 +154,8 @@ export class LabInstance extends pulumi.ComponentResource {
         rootBlockDevice: { encrypted: true, volumeType: "gp3", deleteOnTermination: true },
         // Burstable hosts default to "unlimited" credits, which bill for sustained CPU.
         creditSpecification: instanceType.startsWith("t") ? { cpuCredits: "standard" } : undefined,
-        userData: args.userData,
-        userDataReplaceOnChange: args.userData !== undefined,
+        userData,
+        userDataReplaceOnChange: userData !== undefined,
         tags: { Name: name },
       },
       { parent: this },

@@ -88,8 +88,12 @@ def probe_request(p, opts):
         return "error", "cannot run the AWS CLI: %s" % e
     if done.returncode == 0:
         return "works", "exit 0"
-    lines = [l for l in done.stderr.splitlines() if l.strip()]
-    message = lines[-1] if lines else "exit %d" % done.returncode
+    return classify_cli(done.stderr, done.returncode)
+
+
+def classify_cli(stderr, code):
+    lines = [l for l in stderr.splitlines() if l.strip()]
+    message = lines[-1] if lines else "exit %d" % code
     if "Connect timeout" in message or "Read timeout" in message:
         return "times-out", message
     if any(k in message for k in ("AccessDenied", "(403)", "Forbidden", "not authorized")):
@@ -97,7 +101,40 @@ def probe_request(p, opts):
     return "error", message
 
 
+def probe_tunnel(p, opts):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        local = s.getsockname()[1]
+    t = p["tunnel"]
+    command = [opts.aws, "ec2-instance-connect", "open-tunnel", "--instance-id", t["instanceId"],
+               "--remote-port", str(p["port"]), "--local-port", str(local), "--region", t["region"]]
+    tunnel = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 3 * TIMEOUT
+        while time.monotonic() < deadline:
+            if tunnel.poll() is not None:
+                return classify_cli(tunnel.stderr.read(), tunnel.returncode)
+            try:
+                with socket.create_connection(("127.0.0.1", local), timeout=TIMEOUT) as c:
+                    c.settimeout(2 * TIMEOUT)
+                    banner = c.recv(128).decode("ascii", "replace").strip()
+            except ConnectionRefusedError:
+                time.sleep(0.2)
+                continue
+            except socket.timeout:
+                return "times-out", "no answer through Instance Connect in %d s" % (2 * TIMEOUT)
+            if banner:
+                return "works", "through Instance Connect: " + banner
+            return "error", "the tunnel closed without an answer"
+        return "times-out", "the tunnel did not open in %d s" % (3 * TIMEOUT)
+    finally:
+        tunnel.kill()
+        tunnel.wait()
+
+
 def probe_tcp(p, opts):
+    if p.get("tunnel"):
+        return probe_tunnel(p, opts)
     try:
         socket.create_connection((p["host"], p["port"]), timeout=TIMEOUT).close()
         return "works", "connected to %s:%d" % (p["host"], p["port"])

@@ -71,7 +71,7 @@ export function probeAgentUserData(spec: ProbeAgentSpec, userData?: string): str
     }
     script = [shebang, ...install, ...rest];
   }
-  const text = script.join("\n") + (script[script.length - 1].endsWith("\n") ? "" : "\n");
+  const text = script.join("\n").replace(/\n*$/, "\n");
   const size = Buffer.byteLength(text, "utf8");
   if (size > USER_DATA_LIMIT) {
     throw new Error(

@@ -30,8 +30,18 @@ export type Probe =
       bucket?: string;
       endpointUrl?: string;
     }
-  /** A TCP connection (SSH, say). */
-  | { id: string; kind: "tcp"; host: string; port: number }
+  /**
+   * A TCP connection (SSH, say). With `tunnel`, through an EC2 Instance Connect Endpoint
+   * (`aws ec2-instance-connect open-tunnel`), and it works when the far end speaks first (SSH's
+   * banner): the local end of a tunnel always accepts.
+   */
+  | {
+      id: string;
+      kind: "tcp";
+      host: string;
+      port: number;
+      tunnel?: { instanceId: string; region: string };
+    }
   /** An HTTP GET. */
   | { id: string; kind: "http"; url: string };
 
@@ -161,6 +171,12 @@ export function probeFor(e: Expectation, names: ProbeNames): Probe {
     case "instance": {
       const target = names.hosts[to.host];
       if (!target) throw missing(`host "${to.host}"`);
+      if (!client && !target.publicIp && e.probe === "request") {
+        // From outside, a host without a public address is reached the labs' way: Instance Connect.
+        if (!target.instanceId) throw missing(`instance id of host "${to.host}"`);
+        const tunnel = { instanceId: target.instanceId, region: names.region };
+        return { id, kind: "tcp", host: target.instanceId, port: to.port, tunnel };
+      }
       const sameVpc = client?.vpcCidrs.some((c) => target.vpcCidrs.includes(c)) ?? false;
       const address = (sameVpc ? target.privateIp : target.publicIp) ?? target.privateIp;
       if (!address) throw missing(`address of host "${to.host}"`);

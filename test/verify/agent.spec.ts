@@ -38,13 +38,14 @@ describe("the probe agent, on loopback", function () {
     res.writeHead(403, { "Content-Type": "application/xml" });
     res.end(S3_DENIED);
   });
+  const ssh = net.createServer((socket) => socket.end("SSH-2.0-OpenSSH_8.7\r\n"));
   const ok = http.createServer((_req, res) => {
     res.writeHead(200, { "Content-Type": "text/html" });
     res.end("<h1>web-server-1</h1>");
   });
   let byProbe: Map<string, ProbeResult>;
   let consoleText: string;
-  let ports: { silent: number; denied: number; ok: number; closed: number };
+  let ports: { silent: number; denied: number; ok: number; ssh: number; closed: number };
 
   before(async () => {
     const closedServer = net.createServer();
@@ -52,6 +53,7 @@ describe("the probe agent, on loopback", function () {
       silent: await listen(silent),
       denied: await listen(denied),
       ok: await listen(ok),
+      ssh: await listen(ssh),
       closed: await listen(closedServer),
     };
     await new Promise((resolve) => closedServer.close(resolve));
@@ -96,6 +98,20 @@ describe("the probe agent, on loopback", function () {
       { id: "http-refused", kind: "http", url: `${loop(ports.closed)}/` },
       { id: "tcp-ok", kind: "tcp", host: "127.0.0.1", port: ports.ok },
       { id: "tcp-refused", kind: "tcp", host: "127.0.0.1", port: ports.closed },
+      {
+        id: "tcp-tunnel",
+        kind: "tcp",
+        host: "i-0a1b2c3d4e5f67890",
+        port: ports.ssh,
+        tunnel: { instanceId: "i-0a1b2c3d4e5f67890", region: "ap-northeast-2" },
+      },
+      {
+        id: "tcp-tunnel-denied",
+        kind: "tcp",
+        host: "i-denied",
+        port: ports.ssh,
+        tunnel: { instanceId: "i-denied", region: "ap-northeast-2" },
+      },
     ];
     fs.writeFileSync(
       path.join(dir, "probes.json"),
@@ -133,6 +149,7 @@ describe("the probe agent, on loopback", function () {
     silent.close();
     denied.close();
     ok.close();
+    ssh.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -173,9 +190,14 @@ describe("the probe agent, on loopback", function () {
     expect("tcp-refused", "refused");
   });
 
+  it("reaches a host through an Instance Connect tunnel when the far end speaks first", () => {
+    expect("tcp-tunnel", "works", /^through Instance Connect: SSH-2\.0-OpenSSH_8\.7$/);
+    expect("tcp-tunnel-denied", "denied", /AccessDeniedException.*OpenTunnel/);
+  });
+
   it("writes one line per probe, which verify's parser reads and writes back byte for byte", () => {
     const lines = consoleText.split("\n").filter(Boolean);
-    assert.equal(lines.length, 12);
+    assert.equal(lines.length, 14);
     const parsed = parseConsole(consoleText);
     assert.equal(parsed.damaged, 0);
     assert.deepEqual(parsed.results.map(formatLine), lines);
