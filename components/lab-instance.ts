@@ -158,7 +158,14 @@ export class LabInstance extends pulumi.ComponentResource {
         userDataReplaceOnChange: userData !== undefined,
         tags: { Name: name },
       },
-      { parent: this },
+      {
+        parent: this,
+        // The parameter names a new image with every Amazon Linux release; following it would
+        // replace every host on the next `pulumi up` (a config change mid-lab, say) and stale
+        // the instance ids in the printed checks. A host keeps the image it was created with;
+        // README says how to move one on.
+        ignoreChanges: ["ami"],
+      },
     );
 
     this.instanceId = this.instance.id;

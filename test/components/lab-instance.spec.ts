@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { LabInstance } from "../../components/lab-instance";
 import { build, engine, json, useEngine } from "../helpers/engine";
 
@@ -38,6 +39,29 @@ describe("LabInstance", () => {
       "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
     );
     assert.match(String(instance.inputs.ami), /^ami-[0-9a-f]{17}$/);
+  });
+
+  it("keeps the image it was created with when the Amazon Linux parameter moves on", async () => {
+    // The engine does not record resource options; a transformation on the component sees the
+    // options of every child as the SDK passes them on.
+    const seen = new Map<string, pulumi.CustomResourceOptions>();
+    await build(
+      () =>
+        new LabInstance(
+          "web",
+          { vpcId: "vpc-1", subnetId: "subnet-1" },
+          {
+            transformations: [
+              (args) => {
+                seen.set(`${args.type}::${args.name}`, args.opts);
+                return undefined;
+              },
+            ],
+          },
+        ),
+    );
+    const opts = seen.get(`${INSTANCE}::web-instance`);
+    assert.deepEqual(opts?.ignoreChanges, ["ami"]);
   });
 
   it("boots the x86_64 image for an x86 instance type", async () => {
