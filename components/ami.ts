@@ -19,7 +19,11 @@ export function architectureOf(instanceType: string): Architecture {
   return family === "a1" || /^[a-z]+\d+g/.test(family) ? "arm64" : "x86_64";
 }
 
-/** AWS's public SSM parameter holding the latest Amazon Linux 2023 AMI id. */
+/**
+ * AWS's public SSM parameter holding the latest standard Amazon Linux 2023 AMI id. Standard, not
+ * minimal: the checks run `dig` (bind-utils), which only the standard image ships, and closed
+ * hosts cannot install it.
+ */
 export function al2023Parameter(architecture: Architecture): string {
   return `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architecture}`;
 }
