@@ -9,8 +9,9 @@ import { InstanceConnectEndpoint } from "../components/instance-connect-endpoint
 import { LabInstance } from "../components/lab-instance";
 import { LabVpc } from "../components/lab-vpc";
 import { currentRegion, FAIL_FAST, NO_RETRY_ENV } from "./common";
-import { Check, Expectation, Scenario } from "./scenario";
+import { Check, ConfigError, Expectation, Scenario, ScenarioConfig } from "./scenario";
 
+const NAME = "instance-connect";
 const HOST = "host";
 const LAPTOP = "laptop";
 const OS_USER = "ec2-user";
@@ -23,7 +24,7 @@ const OS_USER = "ec2-user";
  * event history records every OpenTunnel without a trail.
  */
 export const instanceConnect: Scenario = {
-  name: "instance-connect",
+  name: NAME,
   title: "EC2 Instance Connect Endpoint into a closed VPC, gated by IAM and audited",
   seeds: ["002"],
   summary:
@@ -45,8 +46,17 @@ export const instanceConnect: Scenario = {
       type: "boolean",
       default: true,
       description:
-        "Create an IAM group holding the operator policy; add people with `aws iam add-user-to-group`. false " +
-        "creates only the managed policy, to attach where you like.",
+        "Create an IAM group holding the operator policy. false creates only the managed policy, to attach " +
+        "where you like.",
+    },
+    {
+      key: "operatorUsers",
+      type: "string",
+      default: "",
+      description:
+        "Comma-separated names of existing IAM users the stack makes members of the operator group (needs " +
+        "operatorGroup), and removes again on destroy. Members added by hand instead must be removed by hand " +
+        "before `pulumi destroy`: IAM does not delete a group that has members.",
     },
   ],
   variants: [{ name: "no-operator-group", config: { operatorGroup: "false" } }],
@@ -58,6 +68,7 @@ export const instanceConnect: Scenario = {
       max: MAX_TUNNEL_DURATION_SECONDS,
     });
     const withGroup = config.boolean("operatorGroup");
+    const operators = readOperatorUsers(config, withGroup);
 
     const vpc = new LabVpc("closed", { cidr: "10.0.0.0/24", tiers: ["private"], azCount });
     const subnet = vpc.tier("private").subnets[0];
@@ -91,12 +102,21 @@ export const instanceConnect: Scenario = {
         { parent: group },
       );
     }
+    // Managed here, the members leave before the group is deleted; added by hand, they make
+    // DeleteGroup fail with DeleteConflict.
+    if (group && operators.length > 0) {
+      new aws.iam.GroupMembership(
+        "operators-members",
+        { group: group.name, users: operators },
+        { parent: group },
+      );
+    }
 
     const region = currentRegion();
     const checks = pulumi
       .all([region, host.instanceId, host.privateIp, group?.name ?? pulumi.output("")])
       .apply(([r, instanceId, privateIp, groupName]) =>
-        buildChecks({ region: r, instanceId, privateIp, groupName, maxTunnelDuration }),
+        buildChecks({ region: r, instanceId, privateIp, groupName, operators, maxTunnelDuration }),
       );
 
     return {
@@ -155,20 +175,69 @@ function operatorSsh(
   );
 }
 
+/**
+ * IAM user names from `operatorUsers`: IAM's characters and length (AWS-FACTS.md, IAM names),
+ * each once, compared case-insensitively as IAM compares them.
+ */
+function readOperatorUsers(config: ScenarioConfig, withGroup: boolean): string[] {
+  const raw = config.optionalString("operatorUsers");
+  if (raw === undefined) return [];
+  if (!withGroup) {
+    throw new ConfigError(
+      NAME,
+      "operatorUsers",
+      "needs operatorGroup true: the users join the group the stack creates; set operatorGroup true or " +
+        "unset operatorUsers and attach operatorPolicyArn yourself",
+    );
+  }
+  const names = raw.split(",").map((n) => n.trim());
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (name === "") {
+      throw new ConfigError(
+        NAME,
+        "operatorUsers",
+        `has an empty name in "${raw}"; separate IAM user names with single commas`,
+      );
+    }
+    if (!/^[\w+=,.@-]{1,64}$/.test(name)) {
+      throw new ConfigError(
+        NAME,
+        "operatorUsers",
+        `lists "${name}", which is not an IAM user name: 1-64 letters, digits and +=,.@_- (no spaces)`,
+      );
+    }
+    if (seen.has(name.toLowerCase())) {
+      throw new ConfigError(
+        NAME,
+        "operatorUsers",
+        `lists "${name.toLowerCase()}" twice; IAM user names are case-insensitive, list each user once`,
+      );
+    }
+    seen.add(name.toLowerCase());
+  }
+  return names;
+}
+
 function buildChecks(args: {
   region: string;
   instanceId: string;
   privateIp: string;
   groupName: string;
+  operators: string[];
   maxTunnelDuration: number;
 }): Check[] {
-  const { region: r, instanceId, privateIp, groupName, maxTunnelDuration } = args;
+  const { region: r, instanceId, privateIp, groupName, operators, maxTunnelDuration } = args;
   const ssh = operatorSsh(instanceId, r, maxTunnelDuration);
   const operatorSteps: Check["steps"] = [];
-  if (groupName) {
+  if (groupName && operators.length === 0) {
+    const member = `--group-name ${groupName} --user-name <operator-user>`;
     operatorSteps.push({
-      run: `aws iam add-user-to-group --group-name ${groupName} --user-name <operator-user>`,
-      expect: "nothing; run once as an administrator, then work as that operator",
+      run: `aws iam add-user-to-group ${member}`,
+      expect:
+        "nothing; run once as an administrator, then work as that operator. The stack does not know this " +
+        `member: before \`pulumi destroy\`, run aws iam remove-user-from-group ${member}, or destroy fails ` +
+        "with DeleteConflict (or set operatorUsers and let the stack manage members)",
     });
   }
   operatorSteps.push(
@@ -182,19 +251,13 @@ function buildChecks(args: {
         "An error occurred (AccessDeniedException) when calling the SendSSHPublicKey operation: the policy allows " +
         `keys for ${OS_USER} only (an administrator's own credentials are not limited by it)`,
     },
-    {
-      run:
-        `aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=OpenTunnel` +
-        ` --max-results 5 --region ${r} --query 'Events[].[EventTime,Username]' --output text`,
-      expect:
-        "one line per connection with the time and the IAM user who opened it; event history needs no trail and " +
-        "shows an event a few minutes after the connection",
-    },
   );
+  const asOperator =
+    operators.length > 0 ? `as one of the operators (${operators.join(", ")})` : "as an operator";
   return [
     {
       host: LAPTOP,
-      connect: "a terminal on your own machine (AWS CLI v2 and an OpenSSH client), as an operator",
+      connect: `a terminal on your own machine (AWS CLI v2 and an OpenSSH client), ${asOperator}`,
       steps: operatorSteps,
     },
     {
@@ -212,6 +275,25 @@ function buildChecks(args: {
         {
           run: `${NO_RETRY_ENV} aws s3 ls --region ${r} ${FAIL_FAST}`,
           expect: `Connect timeout on endpoint URL: "https://s3.${r}.amazonaws.com/"`,
+        },
+      ],
+    },
+    {
+      host: LAPTOP,
+      // LookupEvents takes no resource and no condition that narrows it: granting it to operators
+      // would show them every management event of the account for 90 days. Auditing is left to
+      // the deployer, who already holds the far wider rights that creating this stack takes.
+      connect:
+        "a terminal on your own machine, as the deployer (the credentials that ran pulumi up); the operator " +
+        "policy grants no CloudTrail access",
+      steps: [
+        {
+          run:
+            `aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=OpenTunnel` +
+            ` --max-results 5 --region ${r} --query 'Events[].[EventTime,Username]' --output text`,
+          expect:
+            "one line per connection with the time and the IAM user who opened it; event history needs no trail " +
+            "and shows an event a few minutes after the connection",
         },
       ],
     },

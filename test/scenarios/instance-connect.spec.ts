@@ -145,6 +145,51 @@ describe("scenario instance-connect", () => {
     );
   });
 
+  it("adds the operators named in operatorUsers to the group, so destroy removes them before the group", async () => {
+    const { checks } = await runLab({ operatorUsers: "alice, bob.smith@example.com" });
+    const group = engine.get("aws:iam/group:Group", "operators");
+    const members = engine.get("aws:iam/groupMembership:GroupMembership", "operators-members");
+    assert.equal(members.inputs.group, group.outputs.name);
+    assert.deepEqual(members.inputs.users, ["alice", "bob.smith@example.com"]);
+    assert.equal(members.parent, group.urn);
+    // Pulumi deletes dependents first: the members leave before DeleteGroup is called.
+    assert.ok(members.dependencies.includes(group.urn));
+    assert.ok(checks.every((c) => c.steps.every((s) => !s.run.includes("add-user-to-group"))));
+    assert.match(checks[0].connect, /as one of the operators \(alice, bob\.smith@example\.com\)/);
+  });
+
+  it("without operatorUsers, prints the hand-made membership with its undo before destroy", async () => {
+    const { checks } = await runLab();
+    assert.equal(engine.ofType("aws:iam/groupMembership:GroupMembership").length, 0);
+    const add = checks[0].steps.find((s) => s.run.includes("aws iam add-user-to-group"));
+    assert.equal(
+      add?.run,
+      "aws iam add-user-to-group --group-name operators --user-name <operator-user>",
+    );
+    assert.match(
+      add?.expect ?? "",
+      /before `pulumi destroy`, run aws iam remove-user-from-group --group-name operators --user-name <operator-user>/,
+    );
+  });
+
+  it("looks up OpenTunnel events as the deployer: the operator policy grants no CloudTrail action", async () => {
+    const { checks } = await runLab();
+    const actions = operatorStatements().flatMap((s) => [s.Action].flat()) as string[];
+    assert.ok(actions.every((a) => !a.startsWith("cloudtrail:")));
+    const operator = checks[0];
+    assert.ok(operator.steps.every((s) => !s.run.startsWith("aws cloudtrail")));
+    const audit = checks.find((c) => c.steps.some((s) => s.run.startsWith("aws cloudtrail")));
+    assert.equal(audit?.host, "laptop");
+    assert.match(audit?.connect ?? "", /as the deployer/);
+    assert.deepEqual(
+      audit?.steps.map((s) => s.run),
+      [
+        "aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=OpenTunnel" +
+          " --max-results 5 --region ap-northeast-2 --query 'Events[].[EventTime,Username]' --output text",
+      ],
+    );
+  });
+
   it("creates only the managed policy when operatorGroup is false", async () => {
     const { outputs, checks } = await runLab({ operatorGroup: "false" });
     assert.equal(engine.ofType("aws:iam/group:Group").length, 0);
@@ -176,18 +221,21 @@ describe("scenario instance-connect", () => {
     const id = hostInstance().id;
     assert.deepEqual(
       checks.map((c) => c.host),
-      ["laptop", "host"],
+      ["laptop", "host", "laptop"],
     );
     const ssh = `aws ec2-instance-connect ssh --instance-id ${id} --connection-type eice --eice-options maxTunnelDuration=3600 --region ap-northeast-2`;
-    const [laptop, host] = checks;
+    const [laptop, host, deployer] = checks;
     assert.equal(host.connect, ssh);
     const byRun = new Map(laptop.steps.map((s) => [s.run, s.expect]));
     assert.match(byRun.get(ssh) ?? "", /\[ec2-user@ip-10-0-0-\d+ ~\]\$/);
     const rootRun = [...byRun.keys()].find((r) => r.includes("--os-user root"));
     assert.match(byRun.get(rootRun ?? "") ?? "", /AccessDeniedException.*SendSSHPublicKey/);
-    const trail = [...byRun.keys()].find((r) => r.startsWith("aws cloudtrail lookup-events"));
-    assert.match(trail ?? "", /AttributeKey=EventName,AttributeValue=OpenTunnel/);
-    assert.match(byRun.get(trail ?? "") ?? "", /no trail/);
+    const [trail] = deployer.steps;
+    assert.match(
+      trail.run,
+      /^aws cloudtrail lookup-events .*AttributeKey=EventName,AttributeValue=OpenTunnel/,
+    );
+    assert.match(trail.expect, /no trail/);
 
     const s3 = host.steps.find((s) => s.run.includes("aws s3 ls"));
     assert.match(s3?.run ?? "", /^AWS_MAX_ATTEMPTS=1 .*--cli-connect-timeout 5/);
@@ -218,6 +266,31 @@ describe("scenario instance-connect", () => {
         "an operatorGroup that is not a boolean",
         { operatorGroup: "no" },
         /config "operatorGroup" .*must be true or false/,
+      ],
+      [
+        "an operator name IAM refuses",
+        { operatorUsers: "alice,bob smith" },
+        /config "operatorUsers" \(scenario instance-connect\) lists "bob smith", which is not an IAM user name: 1-64 letters, digits and \+=,\.@_-/,
+      ],
+      [
+        "an operator name over IAM's 64 characters",
+        { operatorUsers: "a".repeat(65) },
+        /config "operatorUsers" .*lists "a{65}", which is not an IAM user name/,
+      ],
+      [
+        "one operator twice (IAM names are case-insensitive)",
+        { operatorUsers: "Alice,alice" },
+        /config "operatorUsers" .*lists "alice" twice/,
+      ],
+      [
+        "an empty name between commas",
+        { operatorUsers: "alice,,bob" },
+        /config "operatorUsers" .*has an empty name/,
+      ],
+      [
+        "operators without the group that would hold them",
+        { operatorGroup: "false", operatorUsers: "alice" },
+        /config "operatorUsers" .*needs operatorGroup true/,
       ],
     ];
     for (const [title, config, error] of cases) {
