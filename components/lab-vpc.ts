@@ -1,6 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { MAX_AZ_COUNT, planSubnets, Tier, TIERS } from "./cidr";
+import { architectureOf } from "./ami";
+import { chooseZones, ZoneRequirement } from "./az-choice";
+import { planSubnets, Tier, TIERS } from "./cidr";
+import { AwsEndpointService, EndpointService, serviceNameFor } from "./endpoint-services";
 
 export interface LabVpcArgs {
   /**
@@ -36,6 +39,19 @@ export interface LabVpcArgs {
    * @default computed from `cidr`
    */
   subnetCidrs?: Partial<Record<Tier, string[]>>;
+  /**
+   * The lab hosts' instance type: only zones that offer it are used, since a host may go in any
+   * of the VPC's subnets.
+   * @default no constraint
+   */
+  instanceType?: string;
+  /**
+   * AWS services whose interface endpoints go in this VPC's subnets: only zones where each is
+   * offered are used. An endpoint service of your own is matched to the consumer's subnets by AZ
+   * ID instead (`endpointSubnets`).
+   * @default []
+   */
+  interfaceServices?: EndpointService[];
 }
 
 /** The subnets and route table of one tier. */
@@ -69,6 +85,7 @@ export class LabVpc extends pulumi.ComponentResource {
     const tiers = args.tiers ?? [...TIERS];
     const azCount = args.azCount ?? 1;
     const wantsNat = args.natGateway ?? false;
+    const interfaceServices = args.interfaceServices ?? [];
 
     // Everything is checked before the first resource exists: a bad plan leaves nothing behind.
     const plan = planSubnets({
@@ -86,11 +103,31 @@ export class LabVpc extends pulumi.ComponentResource {
     if (wantsNat && !tiers.includes("private")) {
       throw new Error(`LabVpc ${name}: natGateway serves the private tier; add "private" to tiers`);
     }
+    if (args.instanceType !== undefined) architectureOf(args.instanceType);
+    const awsServices = interfaceServices.map((service): AwsEndpointService => {
+      if (service.kind !== "aws") {
+        throw new Error(
+          `LabVpc ${name}: interfaceServices lists ${service.title}, an endpoint service of your own; its zones are its load balancer's, so pick the consumer subnets with endpointSubnets instead`,
+        );
+      }
+      return service;
+    });
     super("vpc-endpoint-labs:network:LabVpc", name, {}, opts);
 
     const zones = aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this });
-    this.azs = zones.apply((z) => pickZones(z.names, azCount, name));
-    this.azIds = zones.apply((z) => pickZones(z.zoneIds, azCount, name));
+    const requirements = this.zoneRequirements(args.instanceType, awsServices);
+    const chosen = pulumi
+      .all([zones, requirements])
+      .apply(([z, reqs]) =>
+        chooseZones(
+          { region: z.id, names: z.names, zoneIds: z.zoneIds },
+          reqs,
+          azCount,
+          `LabVpc ${name}`,
+        ),
+      );
+    this.azs = chosen.apply((c) => c.names);
+    this.azIds = chosen.apply((c) => c.zoneIds);
 
     this.vpc = new aws.ec2.Vpc(
       `${name}-vpc`,
@@ -98,7 +135,9 @@ export class LabVpc extends pulumi.ComponentResource {
         cidrBlock: cidr,
         enableDnsSupport: true,
         enableDnsHostnames: true,
-        tags: { Name: name },
+        // Known only once the zones are chosen: a Region that cannot host the lab stops the VPC
+        // and everything in it before AWS is asked.
+        tags: chosen.apply(() => ({ Name: name })),
       },
       { parent: this },
     );
@@ -198,6 +237,46 @@ export class LabVpc extends pulumi.ComponentResource {
     });
   }
 
+  /** The zones that offer the hosts' instance type and each interface endpoint's service. */
+  private zoneRequirements(
+    instanceType: string | undefined,
+    services: AwsEndpointService[],
+  ): pulumi.Output<ZoneRequirement[]> {
+    const opts = { parent: this };
+    const requirements: pulumi.Output<ZoneRequirement>[] = [];
+    if (instanceType !== undefined) {
+      const offerings = aws.ec2.getInstanceTypeOfferingsOutput(
+        {
+          locationType: "availability-zone",
+          filters: [{ name: "instance-type", values: [instanceType] }],
+        },
+        opts,
+      );
+      requirements.push(
+        offerings.locations.apply((offeredIn) => ({
+          label: `instanceType "${instanceType}"`,
+          offeredIn,
+        })),
+      );
+    }
+    if (services.length > 0) {
+      const region = aws.getRegionOutput({}, opts).region;
+      for (const service of services) {
+        const found = aws.ec2.getVpcEndpointServiceOutput(
+          { serviceName: serviceNameFor(service, region), serviceType: "Interface" },
+          opts,
+        );
+        requirements.push(
+          pulumi.all([found.serviceName, found.availabilityZones]).apply(([sn, offeredIn]) => ({
+            label: `the ${service.title} interface endpoint (${sn})`,
+            offeredIn,
+          })),
+        );
+      }
+    }
+    return pulumi.all(requirements);
+  }
+
   /** The tier, or a clear error when this VPC was built without it. */
   tier(tier: Tier): LabTier {
     const found = this[tier];
@@ -206,13 +285,4 @@ export class LabVpc extends pulumi.ComponentResource {
     }
     return found;
   }
-}
-
-function pickZones(available: string[], azCount: number, name: string): string[] {
-  if (available.length < azCount) {
-    throw new Error(
-      `LabVpc ${name}: azCount ${azCount} exceeds the ${available.length} available AZs in this Region (at most ${MAX_AZ_COUNT})`,
-    );
-  }
-  return available.slice(0, azCount);
 }

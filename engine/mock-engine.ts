@@ -60,8 +60,30 @@ export function stableHex(seed: string, length: number): string {
   return crypto.createHash("sha256").update(seed).digest("hex").slice(0, length);
 }
 
+/**
+ * The mock account's zone ids where they differ from a, b, c, d = az1..az4. AWS maps names to
+ * zones per account; in accounts old enough to have it, us-west-1a is often usw1-az2, the zone
+ * AWS closed to new customers (observed: "t2.medium is not supported in your requested
+ * Availability Zone (us-west-1a) ... choosing us-west-1b, us-west-1c", clong/DetectionLab#424).
+ */
+const ACCOUNT_ZONE_IDS: Record<string, string[]> = {
+  "us-west-1": ["usw1-az2", "usw1-az1", "usw1-az3"],
+};
+
+/**
+ * Zones AWS closed to new capacity: they offer only previous-generation instance families and
+ * few endpoint services (use1-az3 is us-east-1e in many accounts, where "t3.micro is not
+ * supported in your requested Availability Zone", ned1313/Getting-Started-Terraform#44).
+ */
+const CONSTRAINED_ZONE_IDS = new Set(["use1-az3", "usw1-az2"]);
+const PREVIOUS_GENERATION_FAMILIES = new Set(["m1", "m2", "m3", "c1", "c3", "r3", "i2", "t1"]);
+
 /** AZ names and their zone ids, the way AWS lists them for a Region. */
 export function availabilityZones(region: string): { names: string[]; zoneIds: string[] } {
+  const listed = ACCOUNT_ZONE_IDS[region];
+  if (listed) {
+    return { names: listed.map((_, i) => `${region}${"abcd"[i]}`), zoneIds: listed };
+  }
   const prefix = regionShortName(region);
   const letters = ["a", "b", "c", "d"];
   return {
@@ -506,6 +528,91 @@ const INVOKES: Record<string, Invoke> = {
       value: `ami-${stableHex(name, 17)}`,
       version: 1,
       arn: `arn:aws:ssm:${DEFAULT_REGION}::parameter${name}`,
+    };
+  },
+  // DescribeInstanceTypeOfferings: one offering per (type, location); types filtered by name.
+  "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": (inputs, region) => {
+    const filters = (inputs.filters as { name: string; values: string[] }[] | undefined) ?? [];
+    const types = filters.find((f) => f.name === "instance-type")?.values;
+    if (!types) {
+      throw new Error(
+        "mock engine: getInstanceTypeOfferings needs an instance-type filter (the labs ask about their own type)",
+      );
+    }
+    const locationType = (inputs.locationType as string | undefined) ?? "region";
+    const allowed = ["region", "availability-zone", "availability-zone-id"];
+    if (!allowed.includes(locationType)) {
+      throw new Error(
+        `InvalidParameterValue: locationType "${locationType}" is not one of ${allowed.join(", ")}`,
+      );
+    }
+    const { names, zoneIds } = availabilityZones(region);
+    const wanted = filters.find((f) => f.name === "location")?.values;
+    const offerings: { type: string; location: string }[] = [];
+    for (const type of types) {
+      const family = /^([a-z][a-z0-9-]*)\.[a-z0-9]+$/.exec(type)?.[1];
+      if (!family) continue;
+      const zones = zoneIds
+        .map((zoneId, i) => ({ zoneId, name: names[i] }))
+        .filter(
+          (z) => !CONSTRAINED_ZONE_IDS.has(z.zoneId) || PREVIOUS_GENERATION_FAMILIES.has(family),
+        );
+      const locations =
+        locationType === "region"
+          ? zones.length > 0
+            ? [region]
+            : []
+          : zones.map((z) => (locationType === "availability-zone" ? z.name : z.zoneId));
+      for (const location of locations) {
+        if (!wanted || wanted.includes(location)) offerings.push({ type, location });
+      }
+    }
+    return {
+      id: region,
+      filters: inputs.filters,
+      locationType,
+      instanceTypes: offerings.map((o) => o.type),
+      locations: offerings.map((o) => o.location),
+      locationTypes: offerings.map(() => locationType),
+      region,
+    };
+  },
+  // DescribeVpcEndpointServices for AWS's own services: Regional, in every zone not closed to
+  // new capacity. An endpoint service of one's own is matched by AZ ID from its load balancer.
+  "aws:ec2/getVpcEndpointService:getVpcEndpointService": (inputs, region) => {
+    const key = inputs.service as string | undefined;
+    const serviceName =
+      (inputs.serviceName as string | undefined) ?? `com.amazonaws.${region}.${key}`;
+    const prefix = `com.amazonaws.${region}.`;
+    if (!serviceName.startsWith(prefix) || serviceName.slice(prefix.length) === "") {
+      throw new Error(
+        `mock engine: getVpcEndpointService answers for AWS services (com.amazonaws.${region}.<service>); got "${serviceName}"`,
+      );
+    }
+    const serviceType = (inputs.serviceType as string | undefined) ?? "Interface";
+    const { names, zoneIds } = availabilityZones(region);
+    const service = serviceName.slice(prefix.length);
+    const id = `vpce-svc-${stableHex(`${serviceName}/${serviceType}`, 17)}`;
+    return {
+      id: serviceName,
+      acceptanceRequired: false,
+      arn: `arn:aws:ec2:${region}::vpc-endpoint-service/${id}`,
+      availabilityZones: names.filter((_, i) => !CONSTRAINED_ZONE_IDS.has(zoneIds[i])),
+      baseEndpointDnsNames: [
+        `${service}.${region}.${serviceType === "Gateway" ? "amazonaws.com" : "vpce.amazonaws.com"}`,
+      ],
+      managesVpcEndpoints: false,
+      owner: "amazon",
+      privateDnsName: serviceType === "Interface" ? `${service}.${region}.amazonaws.com` : "",
+      privateDnsNames: serviceType === "Interface" ? [`${service}.${region}.amazonaws.com`] : [],
+      region,
+      serviceId: id,
+      serviceName,
+      serviceRegion: region,
+      serviceType,
+      supportedIpAddressTypes: ["ipv4"],
+      tags: {},
+      vpcEndpointPolicySupported: true,
     };
   },
   "aws:ec2/getPrefixList:getPrefixList": (inputs) => {

@@ -51,7 +51,7 @@ export const cloudformationPrivateDns: Scenario = {
 
     const policy = JSON.stringify(cloudFormationListStacksPolicy());
     const lab = twoHostLab({
-      vpc: { azCount },
+      vpc: { azCount, interfaceServices: [AwsService.CLOUDFORMATION] },
       instanceType,
       publicHost: { policy },
       privateHost: { policy },

@@ -34,7 +34,11 @@ export function twoHostLab(
   },
   opts?: pulumi.ComponentResourceOptions,
 ): TwoHostLab {
-  const vpc = new LabVpc("lab", { ...args.vpc, tiers: ["public", "private"] }, opts);
+  const vpc = new LabVpc(
+    "lab",
+    { ...args.vpc, tiers: ["public", "private"], instanceType: args.instanceType },
+    opts,
+  );
   const publicSubnet = vpc.tier("public").subnets[0];
   const privateSubnet = vpc.tier("private").subnets[0];
   const publicHost = new LabInstance(

@@ -92,7 +92,12 @@ export const dynamodbBastion: Scenario = {
     // First, so a bad name is refused before any other resource is registered.
     const table = new LabTable(TABLE, { tableName: config.string("tableName") });
 
-    const vpc = new LabVpc("lab", { tiers: ["public"], azCount });
+    const vpc = new LabVpc("lab", {
+      tiers: ["public"],
+      azCount,
+      instanceType,
+      interfaceServices: endpointType === "interface" ? [AwsService.DYNAMODB] : [],
+    });
     const publicTier = vpc.tier("public");
     const endpoint =
       endpointType === "gateway"

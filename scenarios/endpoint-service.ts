@@ -225,6 +225,7 @@ export const endpointService: Scenario = {
       cidr: cidrs.provider,
       tiers: ["private"],
       azCount,
+      instanceType,
     });
     const providerSubnets = providerVpc.tier("private").subnets;
     const servers = Array.from({ length: webServers }, (_, i) => {
@@ -269,6 +270,7 @@ export const endpointService: Scenario = {
       cidr: cidrs.consumer,
       tiers: ["private"],
       azCount,
+      instanceType,
     });
     const consumerSubnets = consumerVpc.tier("private").subnets;
     const consumerHost = new LabInstance(CONSUMER_HOST, {

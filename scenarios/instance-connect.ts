@@ -70,7 +70,12 @@ export const instanceConnect: Scenario = {
     const withGroup = config.boolean("operatorGroup");
     const operators = readOperatorUsers(config, withGroup);
 
-    const vpc = new LabVpc("closed", { cidr: "10.0.0.0/24", tiers: ["private"], azCount });
+    const vpc = new LabVpc("closed", {
+      cidr: "10.0.0.0/24",
+      tiers: ["private"],
+      azCount,
+      instanceType,
+    });
     const subnet = vpc.tier("private").subnets[0];
     const host = new LabInstance(HOST, { vpcId: vpc.vpcId, subnetId: subnet.id, instanceType });
     const eice = new InstanceConnectEndpoint("eice", {

@@ -59,7 +59,10 @@ export const s3Interface: Scenario = {
   run(config) {
     const privateDns = config.string("privateDns") as PrivateDnsMode;
     const lab = twoHostLab({
-      vpc: { azCount: config.integer("azCount", { min: 1, max: 4 }) },
+      vpc: {
+        azCount: config.integer("azCount", { min: 1, max: 4 }),
+        interfaceServices: [AwsService.S3],
+      },
       instanceType: config.string("instanceType"),
     });
     const privateTier = lab.vpc.tier("private");

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { AwsService, customService } from "../../components/endpoint-services";
 import { LabVpc } from "../../components/lab-vpc";
 import { build, engine, resolve, useEngine } from "../helpers/engine";
 
@@ -109,11 +110,95 @@ describe("LabVpc", () => {
     );
   });
 
+  describe("chooses Availability Zones that offer what the lab needs", () => {
+    const subnetZones = () =>
+      engine
+        .ofType(SUBNET)
+        .map((s) => [s.name, s.inputs.availabilityZone, s.outputs.availabilityZoneId]);
+
+    it("keeps the first zones, and the subnet names, where every zone offers the instance type", async () => {
+      const vpc = new LabVpc("net", { tiers: ["private"], azCount: 2, instanceType: "t4g.nano" });
+      await build(() => vpc.azs);
+      assert.deepEqual(subnetZones(), [
+        ["net-private-1", "ap-northeast-2a", "apne2-az1"],
+        ["net-private-2", "ap-northeast-2b", "apne2-az2"],
+      ]);
+      const asked = engine.invokes.find(
+        (i) => i.token === "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings",
+      );
+      assert.deepEqual(asked?.inputs, {
+        locationType: "availability-zone",
+        filters: [{ name: "instance-type", values: ["t4g.nano"] }],
+      });
+    });
+
+    it("skips a first zone that does not offer the instance type (us-west-1a is the closed usw1-az2 here)", async () => {
+      engine.reset({ config: { "aws:region": "us-west-1" } });
+      const vpc = new LabVpc("net", { tiers: ["private"], azCount: 2, instanceType: "t4g.nano" });
+      await build(() => vpc.azs);
+      assert.deepEqual(subnetZones(), [
+        ["net-private-1", "us-west-1b", "usw1-az1"],
+        ["net-private-2", "us-west-1c", "usw1-az3"],
+      ]);
+      assert.deepEqual(await resolve(vpc.azIds), ["usw1-az1", "usw1-az3"]);
+    });
+
+    it("uses only zones where each interface endpoint's service is offered", async () => {
+      engine.reset({ config: { "aws:region": "us-east-1" } });
+      const vpc = new LabVpc("net", {
+        tiers: ["private"],
+        azCount: 3,
+        interfaceServices: [AwsService.CLOUDFORMATION],
+      });
+      await build(() => vpc.azs);
+      assert.deepEqual(await resolve(vpc.azIds), ["use1-az1", "use1-az2", "use1-az4"]);
+      const asked = engine.invokes.find(
+        (i) => i.token === "aws:ec2/getVpcEndpointService:getVpcEndpointService",
+      );
+      assert.deepEqual(asked?.inputs, {
+        serviceName: "com.amazonaws.us-east-1.cloudformation",
+        serviceType: "Interface",
+      });
+    });
+
+    it("names azCount and instanceType when too few zones offer the type, and builds no VPC", async () => {
+      engine.reset({ config: { "aws:region": "us-west-1" } });
+      const vpc = new LabVpc("net", { tiers: ["private"], azCount: 3, instanceType: "t4g.nano" });
+      await assert.rejects(
+        resolve(vpc.azs),
+        /LabVpc net: azCount 3 needs 3 Availability Zones offering instanceType "t4g.nano", but only us-west-1b \(usw1-az1\), us-west-1c \(usw1-az3\) of us-west-1's 3 do; lower azCount/,
+      );
+      assert.equal(engine.ofType("aws:ec2/vpc:Vpc").length, 0);
+      assert.equal(engine.ofType(SUBNET).length, 0);
+      // The refused registrations stay pending in the SDK, as they would until `pulumi up`
+      // exits; a fresh install gives the next spec a clean slate.
+      await engine.install();
+    });
+
+    it("refuses an endpoint service of one's own, whose zones are its load balancer's", async () => {
+      const mine = customService({
+        title: "Lab web",
+        serviceName: "com.amazonaws.vpce.x",
+        port: 80,
+      });
+      assert.throws(
+        () => new LabVpc("bad", { interfaceServices: [mine] }),
+        /LabVpc bad: interfaceServices lists Lab web, an endpoint service of your own/,
+      );
+      assert.deepEqual(await engine.settle(), []);
+    });
+  });
+
   describe("refuses bad input before creating anything", () => {
     const cases: [string, ConstructorParameters<typeof LabVpc>[1], RegExp][] = [
       ["a malformed CIDR", { cidr: "10.0.0/16" }, /cidr: "10.0.0\/16" is not an IPv4 CIDR block/],
       ["a CIDR with host bits", { cidr: "10.0.0.1/16" }, /did you mean 10.0.0.0\/16/],
       ["an AZ count of 5", { azCount: 5 }, /azCount: must be a whole number from 1 to 4; got 5/],
+      [
+        "a host type that is not an instance type",
+        { instanceType: "nano" },
+        /instanceType: "nano" is not an EC2 instance type/,
+      ],
       [
         "overlapping subnet blocks",
         { subnetCidrs: { public: ["10.0.0.0/23"], private: ["10.0.1.0/24"] } },

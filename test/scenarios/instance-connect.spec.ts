@@ -57,6 +57,18 @@ describe("scenario instance-connect", () => {
     }
   });
 
+  it("puts the closed subnet in the first AZ that offers the host's type, keeping its name", async () => {
+    // The engine's account sees us-west-1a as usw1-az2, a zone closed to current instance types.
+    await runLab({ "aws:region": "us-west-1" });
+    const subnets = engine.ofType("aws:ec2/subnet:Subnet");
+    assert.deepEqual(
+      subnets.map((s) => [s.name, s.inputs.availabilityZone, s.outputs.availabilityZoneId]),
+      [["closed-private-1", "us-west-1b", "usw1-az1"]],
+    );
+    assert.equal(hostInstance().inputs.subnetId, subnets[0].id);
+    assert.equal(engine.get(EICE, "eice-eice").inputs.subnetId, subnets[0].id);
+  });
+
   it("runs the host with no key pair and no public address, reachable only from the endpoint on 22", async () => {
     await runLab();
     const instance = hostInstance();
