@@ -1,8 +1,7 @@
 /**
  * The one price table the offline cost estimate reads: USD, per Region, each figure with the AWS
- * page it comes from. Figures are those listed in shared/AWS-FACTS.md; a cell that table leaves
- * as "check the pricing page" is `"unknown"` here, never a guess, so the estimate can say which
- * figure it lacks instead of counting it as free.
+ * page to check it on. A Region or item the table lacks is `"unknown"`, never a guess, so the
+ * estimate can say which figure it lacks instead of counting it as free.
  */
 
 /** What one priced thing costs, per unit and hour. */
@@ -70,11 +69,11 @@ const free = (source: string): Price => ({ usdPerHour: 0, unit: "hour", source }
 
 export const PRICE_TABLE: PriceTable = {
   currency: "USD",
-  asOf: "as listed in shared/AWS-FACTS.md, 2025-2026",
+  asOf: "2026-12",
   hoursPerMonth: HOURS_PER_MONTH,
   sources: Object.values(SOURCES),
   notes: [
-    "On-demand list prices before tax; some figures in shared/AWS-FACTS.md came from third-party price tables: verify them against the AWS pages listed.",
+    "On-demand list prices before tax, checked 2026-12; AWS changes them, and the pages below are where to check them (they show a Region's figures once it is chosen).",
     "Not estimated (usage-based): data processed by interface endpoints, NAT gateways and load balancers, NLB capacity units (NLCU-hours), data transfer, EBS volumes, S3 and DynamoDB storage and requests.",
   ],
   regions: {
@@ -86,6 +85,8 @@ export const PRICE_TABLE: PriceTable = {
       "network-load-balancer": { usdPerHour: 0.0225, unit: "hour", source: SOURCES.elb },
       "public-ipv4": { usdPerHour: 0.005, unit: "address-hour", source: SOURCES.vpc },
       "instance:t4g.nano": { usdPerHour: 0.0042, unit: "hour", source: SOURCES.ec2 },
+      "instance:t4g.micro": { usdPerHour: 0.0084, unit: "hour", source: SOURCES.ec2 },
+      "instance:t3.nano": { usdPerHour: 0.0052, unit: "hour", source: SOURCES.ec2 },
       "instance:t3.micro": { usdPerHour: 0.0104, unit: "hour", source: SOURCES.ec2 },
     },
     "ap-northeast-2": {
@@ -93,10 +94,12 @@ export const PRICE_TABLE: PriceTable = {
       "gateway-endpoint": free(SOURCES.privatelink),
       "instance-connect-endpoint": free(SOURCES.vpc),
       "nat-gateway": { usdPerHour: 0.059, unit: "hour", source: SOURCES.vpc },
-      "network-load-balancer": { usdPerHour: "unknown", unit: "hour", source: SOURCES.elb },
+      "network-load-balancer": { usdPerHour: 0.0225, unit: "hour", source: SOURCES.elb },
       "public-ipv4": { usdPerHour: 0.005, unit: "address-hour", source: SOURCES.vpc },
-      "instance:t4g.nano": { usdPerHour: "unknown", unit: "hour", source: SOURCES.ec2 },
-      "instance:t3.micro": { usdPerHour: "unknown", unit: "hour", source: SOURCES.ec2 },
+      "instance:t4g.nano": { usdPerHour: 0.0052, unit: "hour", source: SOURCES.ec2 },
+      "instance:t4g.micro": { usdPerHour: 0.0104, unit: "hour", source: SOURCES.ec2 },
+      "instance:t3.nano": { usdPerHour: 0.0065, unit: "hour", source: SOURCES.ec2 },
+      "instance:t3.micro": { usdPerHour: 0.013, unit: "hour", source: SOURCES.ec2 },
     },
   },
 };

@@ -92,10 +92,16 @@ describe("cost estimate", () => {
         lines: ["t3.micro instance | 1 | 0.0104 | 0.0104 | 7.592"],
       },
       {
-        kind: "instance type without a price in the region: unknown, not zero",
+        kind: "the default instance type in the default Region (Seoul)",
         resource: res("aws:ec2/instance:Instance", "host-instance", { instanceType: "t4g.nano" }),
         region: "ap-northeast-2",
-        lines: ["t4g.nano instance | 1 | unknown | unknown | unknown"],
+        lines: ["t4g.nano instance | 1 | 0.0052 | 0.0052 | 3.796"],
+      },
+      {
+        kind: "instance type without a price in the region: unknown, not zero",
+        resource: res("aws:ec2/instance:Instance", "host-instance", { instanceType: "m7g.large" }),
+        region: "ap-northeast-2",
+        lines: ["m7g.large instance | 1 | unknown | unknown | unknown"],
       },
       {
         kind: "internal NLB: the hour only (capacity units are usage)",
@@ -121,13 +127,13 @@ describe("cost estimate", () => {
         ],
       },
       {
-        kind: "NLB in ap-northeast-2: unknown (AWS-FACTS says check the pricing page)",
+        kind: "NLB in ap-northeast-2: the hour, as in us-east-1",
         resource: res("aws:lb/loadBalancer:LoadBalancer", "svc-nlb", {
           loadBalancerType: "network",
           internal: true,
         }),
         region: "ap-northeast-2",
-        lines: ["Network Load Balancer | 1 | unknown | unknown | unknown"],
+        lines: ["Network Load Balancer | 1 | 0.0225 | 0.0225 | 16.425"],
       },
       {
         kind: "a resource that does not bill by the hour: no line",
@@ -144,9 +150,9 @@ describe("cost estimate", () => {
   it("totals only known prices, names every missing one, and says the total is incomplete", () => {
     const estimate = estimateCost(
       [
-        res("aws:ec2/instance:Instance", "a-instance", { instanceType: "t4g.nano", publicIp: "" }),
+        res("aws:ec2/instance:Instance", "a-instance", { instanceType: "t4g.small", publicIp: "" }),
         res("aws:ec2/instance:Instance", "b-instance", {
-          instanceType: "t4g.nano",
+          instanceType: "t4g.small",
           publicIp: "3.36.0.9",
         }),
         res(VPCE, "x-vpce", { vpcEndpointType: "Interface", subnetIds: ["s1"] }),
@@ -157,7 +163,7 @@ describe("cost estimate", () => {
     assert.equal(estimate.usdPerMonth, 13.14);
     assert.equal(estimate.complete, false);
     assert.deepEqual(estimate.unknown, [
-      "no price for t4g.nano instance in ap-northeast-2 (a-instance, b-instance)",
+      "no price for t4g.small instance in ap-northeast-2 (a-instance, b-instance)",
     ]);
   });
 
@@ -172,7 +178,8 @@ describe("cost estimate", () => {
     assert.equal(HOURS_PER_MONTH, 730);
     const estimate = estimateCost([], "us-east-1");
     assert.equal(estimate.hoursPerMonth, 730);
-    assert.match(estimate.asOf, /shared\/AWS-FACTS\.md, 2025-2026/);
+    assert.equal(estimate.asOf, "2026-12");
+    assert.ok(!estimate.notes.join(" ").includes("AWS-FACTS"), "cites AWS pages, not a file");
     assert.deepEqual(estimate.sources, [
       "https://aws.amazon.com/privatelink/pricing/",
       "https://aws.amazon.com/vpc/pricing/",
@@ -181,6 +188,19 @@ describe("cost estimate", () => {
     ]);
     assert.deepEqual(estimate.unknown, []);
     assert.equal(estimate.complete, true);
+  });
+
+  it("prices every instance type the labs suggest in both Regions", () => {
+    for (const region of ["us-east-1", "ap-northeast-2"]) {
+      for (const type of ["t4g.nano", "t4g.micro", "t3.nano", "t3.micro"]) {
+        assert.equal(
+          typeof priceOf(`instance:${type}`, region).usdPerHour,
+          "number",
+          `${type} ${region}`,
+        );
+      }
+    }
+    assert.equal(priceOf("instance:t3.micro", "ap-northeast-2").usdPerHour, 0.013);
   });
 
   it("traces every figure in the table to one of the listed AWS pages", () => {
