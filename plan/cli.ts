@@ -1,9 +1,14 @@
 /**
- * The command line of `npm start`, parsed and checked without running anything: every mistake
- * is a UsageError naming the argument and what to write instead.
+ * The command line of `vpc-endpoint-labs plan` (and `npm start`), parsed and checked without
+ * running anything: every mistake is a UsageError naming the argument or config key, the value
+ * and what to write instead.
  */
-import { PROJECT } from "../engine/mock-engine";
+import { availabilityZones, PROJECT } from "../engine/mock-engine";
 import { ConfigKey, SHARED_CONFIG } from "../scenarios/scenario";
+import { architectureOf } from "../components/ami";
+import { ADMIN_CIDR_HINT, checkAdminCidr } from "../components/admin-cidr";
+import { contains, parseCidr } from "../model/cidr";
+import { PRICE_TABLE } from "./prices";
 
 export interface PlanArgs {
   /** Labs to plan; empty means every lab. */
@@ -11,6 +16,8 @@ export interface PlanArgs {
   /** `--config` pairs as given: key (maybe with a namespace) -> value. */
   config: Record<string, string>;
   json: boolean;
+  /** `--tree`: also print each lab's resource tree. */
+  tree: boolean;
   /** `--diagram <file.svg>`: draw the one lab named. */
   diagram?: string;
   /** `--diagrams <dir>`: draw every chosen lab to `<dir>/<scenario>.svg`. */
@@ -22,7 +29,7 @@ export interface PlanArgs {
   help: boolean;
 }
 
-/** A mistake on the command line; `npm start` prints it with the usage and exits 2. */
+/** A mistake on the command line or in a config value; the plan prints it and exits 2. */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -40,36 +47,65 @@ export const PROVIDER_KEYS: readonly ConfigKey[] = [
   },
 ];
 
+/** The command as a person types it; `npm start -- <args>` runs the same. */
+export const COMMAND = "vpc-endpoint-labs plan";
+
+/**
+ * Regions the plan can price and the engine can lay out zones for. Anything else would plan
+ * silently at a total of 0.00, so it is refused.
+ */
+export const KNOWN_REGIONS: readonly string[] = Object.keys(PRICE_TABLE.regions)
+  .filter((region) => availabilityZones(region).zoneIds.every((id) => !id.includes("undefined")))
+  .sort();
+
 export function usage(labs: readonly string[]): string {
   return [
-    "Usage: npm start -- [<lab>...] [options]",
+    `Usage: npx ${COMMAND} [<lab>...] [options]`,
+    "       npm start -- [<lab>...] [options]",
     "",
-    "Prints the offline plan of every lab, or of the labs named: the resource tree, each",
-    "expectation with the connectivity model's verdict, the policy pack's verdicts, an hourly and",
-    "monthly cost estimate, and the checks to run. No AWS account or Pulumi CLI is needed.",
+    "Prints the offline plan of every lab, or of the labs named: each expectation with the",
+    "connectivity model's verdict, the checks to run on each host, the policy pack's verdicts, an",
+    "hourly and monthly cost estimate and the quotas it takes. No AWS account or Pulumi CLI is",
+    "needed.",
     "",
     "Options:",
     "  --config <key>=<value>  set a config key as `pulumi config set` would; repeatable, one lab",
-    "                          only (keys: the lab's own, instanceType, azCount, aws:region)",
-    "  --json                  print JSON instead of text",
+    `                          only (keys: the lab's own, instanceType, azCount, aws:region, one`,
+    `                          of ${KNOWN_REGIONS.join(", ")})`,
     "  --variant <name>        run the lab in one of its config modes (one lab only; --config",
     "                          values win over the variant's)",
+    "  --tree                  also print each lab's resource tree",
+    "  --json                  print one JSON document instead of text",
     "  --diagram <file.svg>    also draw the lab's topology to an SVG file (one lab only)",
     "  --diagrams <dir>        also draw each lab planned to <dir>/<lab>.svg",
     "  --stack-export <file>   judge a deployed lab instead: the JSON of `pulumi stack export`,",
     "                          checked against the expectations the stack itself exports",
     "  -h, --help              print this help",
     "",
+    "Relative paths are read from the directory the command runs in.",
+    "",
     `Labs: ${labs.join(", ")}`,
     "",
-    "Exit status: 0 every expectation holds; 1 an expectation does not hold (or a lab failed to",
-    "build); 2 a usage or config error.",
+    "Exit status: 0 every expectation holds; 1 an expectation does not hold, or a lab failed to",
+    "build; 2 a usage or config error (nothing is planned).",
   ].join("\n");
 }
 
-/** Parses `npm start` arguments. Throws UsageError on anything it does not understand. */
+/**
+ * Options of ours that `npm start` kept for itself because they came before `--`: npm sets
+ * `npm_config_<name>` for each and passes on only what follows, so `--json` would vanish and
+ * `--variant x` would turn `x` into a lab name.
+ */
+export function optionsNpmTook(env: NodeJS.ProcessEnv): string[] {
+  if (env.npm_lifecycle_event === undefined) return [];
+  return ["json", "tree", "config", "variant", "diagram", "diagrams", "stack_export"]
+    .filter((name) => env[`npm_config_${name}`] !== undefined)
+    .map((name) => `--${name.replace("_", "-")}`);
+}
+
+/** Parses the plan's arguments. Throws UsageError on anything it does not understand. */
 export function parseArgs(argv: readonly string[]): PlanArgs {
-  const args: PlanArgs = { scenarios: [], config: {}, json: false, help: false };
+  const args: PlanArgs = { scenarios: [], config: {}, json: false, tree: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? splitOnce(arg) : [arg];
@@ -82,7 +118,7 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
       i++;
       return next;
     };
-    if (inline !== undefined && (flag === "--help" || flag === "--json")) {
+    if (inline !== undefined && (flag === "--help" || flag === "--json" || flag === "--tree")) {
       throw new UsageError(`${flag} takes no value`);
     }
     switch (flag) {
@@ -92,6 +128,9 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
         break;
       case "--json":
         args.json = true;
+        break;
+      case "--tree":
+        args.tree = true;
         break;
       case "-c":
       case "--config": {
@@ -129,7 +168,7 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
   }
   if (Object.keys(args.config).length > 0 && args.scenarios.length !== 1) {
     throw new UsageError(
-      "--config applies to one lab: name it first, e.g. `npm start -- public-vs-private --config azCount=2`",
+      `--config applies to one lab: name it first, e.g. \`${COMMAND} public-vs-private --config azCount=2\``,
     );
   }
   if (args.diagram !== undefined && args.scenarios.length !== 1 && !args.stackExport) {
@@ -171,7 +210,7 @@ export function checkConfig(
     const key = given.startsWith(`${PROJECT}:`) ? given.slice(PROJECT.length + 1) : given;
     if (key === "scenario") {
       throw new UsageError(
-        `config "scenario" is chosen by naming the lab (npm start -- <lab>), not with --config`,
+        `config "scenario" is chosen by naming the lab (${COMMAND} <lab>), not with --config`,
       );
     }
     if (!valid.includes(key)) {
@@ -179,10 +218,58 @@ export function checkConfig(
         `config "${given}" is not a key of ${scenario.name}; its keys: ${valid.join(", ")}`,
       );
     }
+    checkValue(key, value);
     checked[key] = value;
   }
   return checked;
 }
+
+/**
+ * The values AWS or the lab would refuse later, refused now with the fix: an instance type
+ * that is not one, a Region the plan cannot price, and a bastion admitting SSH only from a
+ * private range, which no internet client ever comes from (the lab's expectation would then
+ * read as a mismatch of the model, not as the config mistake it is).
+ */
+function checkValue(key: string, value: string): void {
+  const refuse = (problem: string) => {
+    throw new UsageError(`config "${key}" is "${value}": ${problem}`);
+  };
+  if (key === "instanceType") {
+    try {
+      architectureOf(value);
+    } catch {
+      refuse("not an EC2 instance type; give one such as t4g.nano or t3.micro");
+    }
+  }
+  if (key === "aws:region" && !KNOWN_REGIONS.includes(value)) {
+    refuse(
+      `the plan has no prices or zones for that Region; use one of ${KNOWN_REGIONS.join(", ")}`,
+    );
+  }
+  if (key === "adminCidr") {
+    // Malformed or world-open blocks are the lab's to refuse, with its own explanation.
+    const checked = checkAdminCidr(value);
+    if (
+      checked.ok &&
+      PRIVATE_RANGES.some((range) => contains(parseCidr(range, key), parseCidr(checked.cidr, key)))
+    ) {
+      refuse(
+        `a private range, but the bastion is reached over the internet, where SSH arrives from ` +
+          `public addresses; give your public IPv4 address as a /32 (\`${ADMIN_CIDR_HINT}\`)`,
+      );
+    }
+  }
+}
+
+/** RFC 1918, shared address space (RFC 6598), loopback and link-local. */
+const PRIVATE_RANGES = [
+  "10.0.0.0/8",
+  "172.16.0.0/12",
+  "192.168.0.0/16",
+  "100.64.0.0/10",
+  "127.0.0.0/8",
+  "169.254.0.0/16",
+];
 
 function splitOnce(arg: string): [string, string] {
   const eq = arg.indexOf("=");

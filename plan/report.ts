@@ -8,6 +8,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { engine, RecordedResource } from "../engine/mock-engine";
 import { CostEstimate, estimateCost } from "./cost";
+import { QuotaUse, quotaUse } from "./quotas";
 import { Check, Expectation, Scenario, ScenarioConfig } from "../scenarios/scenario";
 import {
   ExportError,
@@ -67,6 +68,8 @@ export interface LabReport extends ScenarioPlan {
   judged: JudgedExpectation[];
   policy: Violation[];
   cost: CostEstimate;
+  /** What it takes of the default per-Region quotas. */
+  quotas: QuotaUse;
   /** The config mode (`--variant`) it ran in, if one was chosen. */
   variant?: string;
   /** Where its diagram was written, when one was asked for. */
@@ -139,6 +142,7 @@ export async function reportScenario(
     judged: judgeExpectations(graph, plan.expectations),
     policy: policyVerdicts(graph),
     cost: estimateCost(graph, plan.region),
+    quotas: quotaUse(graph),
   };
 }
 
@@ -184,6 +188,7 @@ export function reportStackExport(text: string, registry: readonly Scenario[]): 
     judged: judgeExpectations(graph, expectations),
     policy: policyVerdicts(graph),
     cost: estimateCost(graph, region),
+    quotas: quotaUse(graph),
   };
 }
 

@@ -1,8 +1,16 @@
 import { strict as assert } from "assert";
-import { checkConfig, parseArgs, PlanArgs, usage, UsageError } from "../../plan/cli";
+import {
+  checkConfig,
+  KNOWN_REGIONS,
+  optionsNpmTook,
+  parseArgs,
+  PlanArgs,
+  usage,
+  UsageError,
+} from "../../plan/cli";
 import { ConfigKey } from "../../scenarios/scenario";
 
-const DEFAULTS: PlanArgs = { scenarios: [], config: {}, json: false, help: false };
+const DEFAULTS: PlanArgs = { scenarios: [], config: {}, json: false, tree: false, help: false };
 
 describe("npm start command line", () => {
   describe("parseArgs accepts", () => {
@@ -11,6 +19,7 @@ describe("npm start command line", () => {
       { argv: ["public-vs-private"], want: { scenarios: ["public-vs-private"] } },
       { argv: ["a", "b"], want: { scenarios: ["a", "b"] } },
       { argv: ["--json"], want: { json: true } },
+      { argv: ["lab", "--tree"], want: { scenarios: ["lab"], tree: true } },
       { argv: ["-h"], want: { help: true } },
       { argv: ["--help"], want: { help: true } },
       {
@@ -67,6 +76,7 @@ describe("npm start command line", () => {
       { argv: ["lab", "--diagram"], error: /^--diagram needs a value$/ },
       { argv: ["lab", "--diagram", "x.svg", "--diagrams", "d"], error: /not both/ },
       { argv: ["--json=yes"], error: /^--json takes no value$/ },
+      { argv: ["--tree=yes"], error: /^--tree takes no value$/ },
       { argv: ["--variant", "two-azs"], error: /^--variant applies to one lab/ },
       {
         argv: ["lab", "--stack-export", "stack.json"],
@@ -127,8 +137,71 @@ describe("npm start command line", () => {
       assert.throws(() => checkConfig(lab, { "other:azCount": "1" }), /"other:azCount" is not/);
     });
 
+    const bastion = {
+      name: "dynamodb-bastion",
+      config: [{ key: "adminCidr", type: "string", description: "cidr" }] as readonly ConfigKey[],
+    };
+    const refusals: { config: Record<string, string>; message: RegExp }[] = [
+      {
+        config: { instanceType: "banana" },
+        message:
+          /^config "instanceType" is "banana": not an EC2 instance type; give one such as t4g\.nano or t3\.micro$/,
+      },
+      {
+        config: { "aws:region": "mars-1" },
+        message:
+          /^config "aws:region" is "mars-1": the plan has no prices or zones for that Region; use one of ap-northeast-2, us-east-1$/,
+      },
+      {
+        config: { adminCidr: "10.0.0.0/8" },
+        message:
+          /^config "adminCidr" is "10\.0\.0\.0\/8": a private range, but the bastion is reached over the internet.*checkip\.amazonaws\.com/,
+      },
+      { config: { adminCidr: "192.168.1.7/32" }, message: /"192\.168\.1\.7\/32": a private range/ },
+      { config: { adminCidr: "100.64.0.0/10" }, message: /a private range/ },
+    ];
+    for (const r of refusals) {
+      it(`refuses the value ${JSON.stringify(r.config)} with the key, the value and the fix`, () => {
+        assert.throws(
+          () => checkConfig(bastion, r.config),
+          (e: unknown) => e instanceof UsageError && r.message.test(e.message),
+        );
+      });
+    }
+
+    it("accepts a public admin block, leaving malformed ones to the lab's own check", () => {
+      assert.deepEqual(checkConfig(bastion, { adminCidr: "203.0.113.10/32" }), {
+        adminCidr: "203.0.113.10/32",
+      });
+      assert.deepEqual(checkConfig(bastion, { adminCidr: "0.0.0.0/0" }), {
+        adminCidr: "0.0.0.0/0",
+      });
+    });
+
+    it("knows the Regions both the price table and the engine know", () => {
+      assert.deepEqual(KNOWN_REGIONS, ["ap-northeast-2", "us-east-1"]);
+    });
+
     it("refuses `scenario`: the lab is chosen by naming it", () => {
       assert.throws(() => checkConfig(lab, { scenario: "x" }), /chosen by naming the lab/);
+    });
+  });
+
+  describe("options npm kept for itself (`npm start --json` without `--`)", () => {
+    it("names them from npm_config_* when npm ran the script", () => {
+      assert.deepEqual(
+        optionsNpmTook({
+          npm_lifecycle_event: "start",
+          npm_config_json: "true",
+          npm_config_stack_export: "true",
+          npm_config_cache: "/x",
+        }),
+        ["--json", "--stack-export"],
+      );
+    });
+
+    it("names none outside an npm script", () => {
+      assert.deepEqual(optionsNpmTook({ npm_config_json: "true" }), []);
     });
   });
 
@@ -139,6 +212,8 @@ describe("npm start command line", () => {
       "--json",
       "--diagram <file.svg>",
       "--diagrams <dir>",
+      "--tree",
+      "npx vpc-endpoint-labs plan",
     ]) {
       assert.ok(text.includes(option), option);
     }
