@@ -215,7 +215,7 @@ function gatewayPath(vpc: LabVpc, routeTableId: pulumi.Output<string>): Endpoint
       protocol: "tcp",
       fromPort: 443,
       peer: { prefixListId: gateway.prefixListId },
-      description: "HTTPS to DynamoDB's prefix list only (routed to the gateway endpoint)",
+      description: "HTTPS to the DynamoDB prefix list only (routed to the gateway endpoint)",
     },
     dnsName: pulumi.output(""),
     outputs: { prefixListId: gateway.prefixListId },
