@@ -10,6 +10,7 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
+import { resourceUrn } from "./urn";
 
 // Internal to the SDK but exported from its module: resolves once every outstanding
 // registration has been answered, which is what "the program has finished" means under mocks.
@@ -795,13 +796,22 @@ function withDetails<T>(fn: () => T): T {
   }
 }
 
-/** Pulumi's mock monitor plus a record of each registration's parent and dependencies. */
+/**
+ * Pulumi's mock monitor plus a record of each registration's parent and dependencies, with URNs
+ * formed as the Pulumi engine forms them.
+ */
 class RecordingMonitor extends MockMonitor {
   constructor(
     mocks: pulumi.runtime.Mocks,
     private readonly engine: MockEngine,
   ) {
     super(mocks);
+    // `newUrn` is private in the SDK's typings, yet the one place the base class forms URNs
+    // (registerResource, readResource): replacing it is the smallest change that keeps the rest.
+    Object.assign(this, {
+      newUrn: (parent: string, type: string, name: string) =>
+        resourceUrn(settings.getStack(), settings.getProject(), parent || undefined, type, name),
+    });
   }
 
   // The request type is the SDK's generated protobuf class; only its getters are used here.

@@ -24,6 +24,23 @@ describe("the mock engine", () => {
     assert.equal(vpc.custom, true);
   });
 
+  it("forms URNs as the Pulumi engine does: a nested type carries the whole chain of parent types", async () => {
+    await build(() => new LabVpc("lab"));
+    const component = engine.get("vpc-endpoint-labs:network:LabVpc", "lab");
+    const vpc = engine.get("aws:ec2/vpc:Vpc", "lab-vpc");
+    const igw = engine.get("aws:ec2/internetGateway:InternetGateway", "lab-igw");
+    assert.equal(igw.parent, vpc.urn);
+    assert.equal(vpc.parent, component.urn);
+    assert.equal(
+      component.urn,
+      "urn:pulumi:dev::vpc-endpoint-labs::vpc-endpoint-labs:network:LabVpc::lab",
+    );
+    assert.equal(
+      igw.urn,
+      "urn:pulumi:dev::vpc-endpoint-labs::vpc-endpoint-labs:network:LabVpc$aws:ec2/vpc:Vpc$aws:ec2/internetGateway:InternetGateway::lab-igw",
+    );
+  });
+
   it("gives the same resource the same id in every run", async () => {
     await build(() => new LabVpc("net"));
     const first = engine.get("aws:ec2/vpc:Vpc", "net-vpc").id;
