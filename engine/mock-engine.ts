@@ -249,7 +249,7 @@ const SHAPERS: Record<string, Shaper> = {
       publicIp: publicAddress(name),
     },
   }),
-  "aws:ec2/securityGroup:SecurityGroup": ({ inputs, hex, region }) => {
+  "aws:ec2/securityGroup:SecurityGroup": ({ inputs, hex, region, name }) => {
     const id = `sg-${hex(17)}`;
     return {
       id,
@@ -258,7 +258,8 @@ const SHAPERS: Record<string, Shaper> = {
         egress: [],
         ...inputs,
         arn: arn("ec2", region, `security-group/${id}`),
-        name: inputs.name ?? `${id}-name`,
+        // The provider autonames a group `<logical name>-<7 hex>`; AWS refuses names starting "sg-".
+        name: inputs.name ?? `${name}-${hex(7)}`,
         ownerId: MOCK_ACCOUNT_ID,
       },
     };

@@ -1,4 +1,5 @@
 import type { PolicyPackConfig } from "@pulumi/policy";
+import { awsInputConstraints } from "./aws-input-constraints";
 import { ec2InstanceImdsv2Required, ec2SecurityGroupNoPublicSsh } from "./ec2-guardrails";
 import { Rule } from "./rules";
 import { s3BucketRequiresVpce } from "./s3-bucket-requires-vpce";
@@ -21,6 +22,7 @@ export const rules: readonly Rule[] = [
   ec2InstanceConnectEndpointOnePerVpc,
   ec2SecurityGroupNoPublicSsh,
   ec2InstanceImdsv2Required,
+  awsInputConstraints,
 ];
 
 /**

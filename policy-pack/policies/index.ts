@@ -46,3 +46,10 @@ export {
   vpcGatewayEndpointServiceSupported,
 } from "./vpc-endpoint-guardrails";
 export { ec2InstanceImdsv2Required, ec2SecurityGroupNoPublicSsh } from "./ec2-guardrails";
+export {
+  INPUT_CONSTRAINTS,
+  awsInputConstraints,
+  checkInputs,
+  describeViolation,
+} from "./aws-input-constraints";
+export type { InputConstraint, InputViolation } from "./aws-input-constraints";

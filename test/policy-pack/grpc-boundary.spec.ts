@@ -142,6 +142,7 @@ describe("policy pack over gRPC, started as the Pulumi CLI starts it", function 
           ["ec2-instance-connect-endpoint-one-per-vpc", "advisory", stack],
           ["ec2-security-group-no-public-ssh", "mandatory", resource],
           ["ec2-instance-imdsv2-required", "advisory", resource],
+          ["aws-input-constraints", "advisory", resource],
         ],
       );
       for (const p of info.getPoliciesList()) {
@@ -161,7 +162,7 @@ describe("policy pack over gRPC, started as the Pulumi CLI starts it", function 
 
     it("sends an initial config whose every entry states its enforcement level", () => {
       const config = info.getInitialconfigMap();
-      assert.strictEqual(config.getLength(), 7);
+      assert.strictEqual(config.getLength(), 8);
       assert.strictEqual(
         levelName(config.get("s3-bucket-requires-vpce")!.getEnforcementlevel()),
         "mandatory",

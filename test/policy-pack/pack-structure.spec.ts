@@ -13,7 +13,7 @@ import { PACK_DIR, ensurePackBuilt } from "../../harness/pack-process";
 
 describe("policy pack structure", () => {
   it("names every policy in kebab-case and describes it with 'Checks that ...'", () => {
-    assert.strictEqual(rules.length, 7);
+    assert.strictEqual(rules.length, 8);
     for (const rule of rules) {
       assert.match(rule.name, /^[a-z0-9]+(-[a-z0-9]+)+$/, rule.name);
       assert.match(rule.description, /^Checks that /, rule.name);
@@ -31,6 +31,7 @@ describe("policy pack structure", () => {
       "ec2-instance-connect-endpoint-one-per-vpc": "advisory",
       "ec2-security-group-no-public-ssh": "mandatory",
       "ec2-instance-imdsv2-required": "advisory",
+      "aws-input-constraints": "advisory",
     });
     assert.strictEqual(rules.find((r) => r.name === "s3-bucket-requires-vpce")!.kind, "stack");
   });
