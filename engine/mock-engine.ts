@@ -10,6 +10,7 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
+import { refusalOf } from "./refusals";
 import { resourceUrn } from "./urn";
 
 // Internal to the SDK but exported from its module: resolves once every outstanding
@@ -638,6 +639,8 @@ const INVOKES: Record<string, Invoke> = {
 export class MockEngine {
   readonly resources: RecordedResource[] = [];
   readonly invokes: RecordedInvoke[] = [];
+  /** Why each registration AWS would refuse was refused, since the last reset. */
+  readonly refusals: string[] = [];
   private readonly subnets = new Map<
     string,
     { cidr: string; az: string; used: number; public?: boolean }
@@ -645,6 +648,11 @@ export class MockEngine {
   private readonly loadBalancers = new Map<string, string[]>();
   private region = DEFAULT_REGION;
   private stack = "dev";
+
+  /** The stack the program runs in, as its URNs name it. */
+  get stackName(): string {
+    return this.stack;
+  }
   /** Extra resource shapes registered by specs (for remote components such as awsx's Vpc). */
   private readonly extraShapers = new Map<string, Shaper>();
 
@@ -668,6 +676,7 @@ export class MockEngine {
   reset(options: EngineOptions = {}): void {
     this.resources.length = 0;
     this.invokes.length = 0;
+    this.refusals.length = 0;
     this.subnets.clear();
     this.loadBalancers.clear();
     this.stack = options.stack ?? "dev";
@@ -685,9 +694,15 @@ export class MockEngine {
     this.extraShapers.set(type, shaper);
   }
 
-  /** Waits until every registration the program started has been answered. */
+  /**
+   * Waits until every registration the program started has been answered. Rejects when one was
+   * refused: `pulumi up` would have failed on it, so nothing built on the record may pass.
+   */
   async settle(): Promise<RecordedResource[]> {
     await waitForRPCs();
+    if (this.refusals.length) {
+      throw new Error(this.refusals.join("\n"));
+    }
     return this.resources;
   }
 
@@ -798,8 +813,8 @@ function withDetails<T>(fn: () => T): T {
 }
 
 /**
- * Pulumi's mock monitor plus a record of each registration's parent and dependencies, with URNs
- * formed as the Pulumi engine forms them.
+ * Pulumi's mock monitor plus a record of each registration's parent and dependencies, URNs formed
+ * as the Pulumi engine forms them, and the refusals AWS would make.
  */
 class RecordingMonitor extends MockMonitor {
   constructor(
@@ -823,7 +838,40 @@ class RecordingMonitor extends MockMonitor {
       propertyDependencies[key] = deps.getUrnsList();
     });
     const parent: string = req.getParent();
-    const inputs = pulumi.runtime.deserializeProperties(req.getObject());
+    const inputs = unwrapSecrets(pulumi.runtime.deserializeProperties(req.getObject()));
+    const dependencies: string[] = req.getDependenciesList();
+    if (req.getCustom()) {
+      const refusal = refusalOf(
+        {
+          type: req.getType(),
+          name: req.getName(),
+          urn: resourceUrn(
+            this.engine.stackName,
+            PROJECT,
+            parent || undefined,
+            req.getType(),
+            req.getName(),
+          ),
+          props: inputs,
+          propertyDependencies,
+          dependencies,
+        },
+        this.engine.resources.map((r) => ({
+          type: r.type,
+          name: r.name,
+          urn: r.urn,
+          id: r.id,
+          props: r.inputs,
+          propertyDependencies: r.propertyDependencies,
+          dependencies: r.dependencies,
+        })),
+      );
+      if (refusal) {
+        this.engine.refusals.push(refusal);
+        callback(Object.assign(new Error(refusal), { details: refusal }), undefined);
+        return;
+      }
+    }
     return super.registerResource(req, (err, resp) => {
       if (!err && resp) {
         const outputs = pulumi.runtime.deserializeProperties(resp.getObject());
@@ -834,9 +882,9 @@ class RecordingMonitor extends MockMonitor {
           id: resp.getId() || undefined,
           custom: req.getCustom(),
           parent: parent || undefined,
-          dependencies: req.getDependenciesList(),
+          dependencies,
           propertyDependencies,
-          inputs: unwrapSecrets(inputs),
+          inputs,
           outputs: unwrapSecrets(outputs),
         });
       }

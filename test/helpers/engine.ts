@@ -51,6 +51,34 @@ export async function build(buildFn: () => unknown): Promise<RecordedResource[]>
   return engine.settle();
 }
 
+/**
+ * Registers what the engine refuses and returns the refusal. A refused registration rejects the
+ * resource's outputs; nothing in a spec awaits them, so Node reports each as an unhandled
+ * rejection, which mocha would pin on whatever test runs then: those carrying the engine's
+ * refusal are caught while this waits, any other is rethrown.
+ */
+export async function refused(create: () => unknown): Promise<string> {
+  const stray: unknown[] = [];
+  const trap = (reason: unknown) => {
+    if (!(reason instanceof Error && /AWS would refuse /.test(reason.message))) stray.push(reason);
+  };
+  process.on("unhandledRejection", trap);
+  try {
+    create();
+    const error = await engine.settle().then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    // Unhandled rejections are reported once the microtask queue drains.
+    await new Promise((done) => setImmediate(done));
+    if (stray.length) throw stray[0];
+    if (!error) throw new Error("the engine accepted the registration");
+    return error.message;
+  } finally {
+    process.off("unhandledRejection", trap);
+  }
+}
+
 async function resolveDeep(value: unknown): Promise<void> {
   if (pulumi.Output.isInstance(value)) {
     await resolve(value);
