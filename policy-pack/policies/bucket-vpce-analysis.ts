@@ -1,3 +1,9 @@
+import {
+  allowedExemptionProblem,
+  exemptionExample,
+  exemptionProblem,
+  notPrincipalValues,
+} from "./exemptions";
 import { globCovers, globMatch, globOverlapsPrefix, hasWildcard } from "./glob";
 import {
   ConditionClause,
@@ -6,6 +12,7 @@ import {
   parseOperator,
   parsePolicyDocument,
 } from "./policy-document";
+import { boundMessage, excerpt, jsonExcerpt, listSome } from "./text";
 import { PropertyPath, isKnownString, isUnknown } from "./unknowns";
 
 /**
@@ -30,6 +37,12 @@ export interface VpceRestrictionSettings {
    * @default []
    */
   readonly exemptionKeys?: readonly string[];
+  /**
+   * Principal ARN patterns an organisation accepts as exemptions. When non-empty, every value an
+   * exemption names must fall inside one of them (glob inclusion, see `globCovers`).
+   * @default [] (any exemption that names principals of one account)
+   */
+  readonly allowedExemptions?: readonly string[];
 }
 
 /** The bucket the policy is attached to. */
@@ -132,8 +145,18 @@ export interface BucketPolicyAnalysis {
 }
 
 const SOURCE_VPCE = "aws:sourcevpce";
+const PRINCIPAL_ARN = "aws:principalarn";
 const NEGATED = new Set(["stringnotequals", "stringnotequalsignorecase", "stringnotlike"]);
 const POSITIVE = new Set(["stringequals", "stringequalsignorecase", "stringlike"]);
+/** Operators under which an exemption key exempts what it names. */
+const NEGATED_EXEMPTION = new Set([...NEGATED, "arnnotlike", "arnnotequals"]);
+/** Operators under which an exemption key narrows the Deny to what it names. */
+const POSITIVE_EXEMPTION = new Set([...POSITIVE, "arnlike", "arnequals"]);
+/** S3 refuses bucket policies over 20 KB (Amazon S3 User Guide, "Bucket policies"). */
+const BUCKET_POLICY_LIMIT = { chars: 20 * 1024, what: "a bucket policy" };
+const ENDPOINT_ID = /^vpce-[\w-]{1,40}$/;
+/** Offending values listed per condition clause before the rest is counted. */
+const MAX_VALUE_PROBLEMS = 5;
 const PART_ORDER: readonly RestrictionPart[] = [
   "deny",
   "actions",
@@ -153,7 +176,10 @@ export function analyzeBucketPolicy(
   settings: VpceRestrictionSettings = {},
 ): BucketPolicyAnalysis {
   const target = resolveTarget(typeof bucket === "string" ? { name: bucket } : bucket);
-  const parsed = parsePolicyDocument(policy, { requirePrincipal: true });
+  const parsed = parsePolicyDocument(policy, {
+    requirePrincipal: true,
+    maxChars: BUCKET_POLICY_LIMIT,
+  });
   return analyzeParsed(parsed, target, settings);
 }
 
@@ -173,18 +199,22 @@ function resolveTarget(bucket: BucketTarget): ResolvedTarget {
   return {};
 }
 
-const preparedSettings = new WeakMap<
-  VpceRestrictionSettings,
-  { approved: string[]; exemptKeys: Set<string> }
->();
+interface PreparedSettings {
+  readonly approved: ReadonlySet<string>;
+  readonly exemptKeys: ReadonlySet<string>;
+  readonly allowedExemptions: readonly string[];
+}
+
+const preparedSettings = new WeakMap<VpceRestrictionSettings, PreparedSettings>();
 
 /** Lower-cased settings, computed once per settings object (a stack check reuses one). */
-function prepared(settings: VpceRestrictionSettings) {
+function prepared(settings: VpceRestrictionSettings): PreparedSettings {
   let p = preparedSettings.get(settings);
   if (!p) {
     p = {
-      approved: (settings.approvedEndpointIds ?? []).map((id) => id.toLowerCase()),
+      approved: new Set((settings.approvedEndpointIds ?? []).map((id) => id.toLowerCase())),
       exemptKeys: new Set((settings.exemptionKeys ?? []).map((k) => k.toLowerCase())),
+      allowedExemptions: settings.allowedExemptions ?? [],
     };
     preparedSettings.set(settings, p);
   }
@@ -196,7 +226,7 @@ function analyzeParsed(
   target: ResolvedTarget,
   settings: VpceRestrictionSettings,
 ): BucketPolicyAnalysis {
-  const { approved, exemptKeys } = prepared(settings);
+  const p = prepared(settings);
   const base = {
     bucketArn: target.bucketArn,
     objectArn: target.objectArn,
@@ -248,7 +278,7 @@ function analyzeParsed(
   let objectsCovered = false;
   for (let i = 0; i < statements.length; i++) {
     const s = statements[i];
-    const v = judgeStatement(s, target, approved, exemptKeys);
+    const v = judgeStatement(s, target, p);
     verdicts[i] = v;
     for (const id of v.endpointIds) {
       endpointValues.add(id);
@@ -270,7 +300,7 @@ function analyzeParsed(
   const allEndpointValues = [...endpointValues];
   const suggestedStatement = suggestDeny(
     target,
-    approved.length ? (settings.approvedEndpointIds ?? []) : allEndpointValues,
+    p.approved.size ? (settings.approvedEndpointIds ?? []) : allEndpointValues,
   );
   const deniedEndpointIds = [...denied];
   const verificationFlip = deniedEndpointIds.length > 0;
@@ -380,7 +410,7 @@ function analyzeParsed(
             .filter((p) => p.part === "bucket-resource" || p.part === "object-resource")
             .forEach(add);
         } else if (s.resources && s.resources.length) {
-          hints.push(`${label(s)} names ${s.resources.join(", ")}`);
+          hints.push(`${label(s)} names ${listSome(s.resources)}`);
         }
       }
       add({
@@ -413,21 +443,9 @@ function universal(pattern: string): boolean {
 function judgeStatement(
   s: NormalizedStatement,
   target: ResolvedTarget,
-  approved: readonly string[],
-  exemptKeys: ReadonlySet<string>,
+  p: PreparedSettings,
 ): StatementVerdict {
-  const resources = s.resources ?? [];
-  const coversBucket = target.bucketArn
-    ? resources.some((p) => globCovers(p, target.bucketArn!))
-    : resources.some(universal);
-  const coversObjects = target.objectArn
-    ? resources.some((p) => globCovers(p, target.objectArn!))
-    : resources.some(universal);
-  const touchesBucket =
-    !target.bucketArn ||
-    resources.some(
-      (p) => globMatch(p, target.bucketArn!) || globOverlapsPrefix(p, `${target.bucketArn}/`),
-    );
+  const { coversBucket, coversObjects, touchesBucket } = coverage(s, target);
   const endpointIds = unique(
     s.conditions.filter((c) => c.key.toLowerCase() === SOURCE_VPCE).flatMap((c) => c.values),
   );
@@ -449,34 +467,46 @@ function judgeStatement(
     problems.push({ part, statement: s.index, detail: `${label(s)} ${detail}` });
 
   if (s.notActions) {
-    at(
-      "actions",
-      `uses NotAction, so it denies everything except ${s.notActions.join(", ")}; a statement with NotAction does not count`,
-    );
+    // NotAction denies every action it does not list: it covers S3 when it lists no S3 action.
+    const excluded = s.notActions.filter((a) => globOverlapsPrefix(a.toLowerCase(), "s3:"));
+    if (excluded.length) {
+      at(
+        "actions",
+        `uses NotAction ${listSome(excluded)}, so the Deny leaves out S3 actions it matches; ` +
+          'list only non-S3 actions there, or use "Action": "s3:*"',
+      );
+    }
   } else if (!(s.actions ?? []).some((a) => globCovers(a.toLowerCase(), "s3:*"))) {
     at(
       "actions",
-      `denies only ${(s.actions ?? []).join(", ") || "no action"}; it must deny every S3 action ("s3:*")`,
+      `denies only ${listSome(s.actions ?? []) || "no action"}; it must deny every S3 action ("s3:*")`,
     );
   }
 
-  if (s.notResources) {
+  if (s.notResources && target.bucketArn && !(coversBucket && coversObjects)) {
+    const arn = target.bucketArn;
+    const hit = s.notResources.filter((r) => globMatch(r, arn) || globOverlapsPrefix(r, `${arn}/`));
+    const left = coversBucket
+      ? `objects of ${arn}`
+      : coversObjects
+        ? arn
+        : `${arn} and objects in it`;
     at(
-      "bucket-resource",
-      `uses NotResource (${s.notResources.join(", ")}); a statement with NotResource does not count`,
+      coversBucket ? "object-resource" : "bucket-resource",
+      `uses NotResource ${listSome(hit)}, which leaves ${left} out of the Deny`,
     );
   }
 
   if (s.notPrincipal) {
-    at("principals", "uses NotPrincipal; a statement with NotPrincipal does not count");
+    judgeNotPrincipal(s.notPrincipal, p).forEach((d) => at("principals", d));
   } else if (!isEveryone(s.principal)) {
     at(
       "principals",
-      `applies only to ${JSON.stringify(s.principal)}; it must apply to every principal ("*")`,
+      `applies only to ${jsonExcerpt(s.principal)}; it must apply to every principal ("*")`,
     );
   }
 
-  judgeConditions(s, approved, exemptKeys).forEach((d) => at("condition", d));
+  judgeConditions(s, p).forEach((d) => at("condition", d));
 
   return {
     ...common,
@@ -489,11 +519,96 @@ function judgeStatement(
   };
 }
 
-function judgeConditions(
+/**
+ * Which of the bucket's resources a statement applies to, with IAM's set semantics: `Resource`
+ * applies to what its patterns match, `NotResource` to everything its patterns do not match.
+ * `coversObjects` means every object (`<bucket>/*`), not some.
+ */
+function coverage(
   s: NormalizedStatement,
-  approved: readonly string[],
-  exemptKeys: ReadonlySet<string>,
+  target: ResolvedTarget,
+): { coversBucket: boolean; coversObjects: boolean; touchesBucket: boolean } {
+  if (s.notResources) {
+    const nr = s.notResources;
+    if (!target.bucketArn) {
+      // Bucket not known yet: the statement covers it for sure only when it leaves out no S3 ARN.
+      const all = !nr.some((r) => globOverlapsPrefix(r, "arn:"));
+      return { coversBucket: all, coversObjects: all, touchesBucket: true };
+    }
+    const objectsPrefix = `${target.bucketArn}/`;
+    const coversBucket = !nr.some((r) => globMatch(r, target.bucketArn!));
+    const coversObjects = !nr.some((r) => globOverlapsPrefix(r, objectsPrefix));
+    const touchesBucket =
+      coversBucket || !nr.some((r) => globCovers(r, target.objectArn!)) || coversObjects;
+    return { coversBucket, coversObjects, touchesBucket };
+  }
+  const resources = s.resources ?? [];
+  const coversBucket = target.bucketArn
+    ? resources.some((r) => globCovers(r, target.bucketArn!))
+    : resources.some(universal);
+  const coversObjects = target.objectArn
+    ? resources.some((r) => globCovers(r, target.objectArn!))
+    : resources.some(universal);
+  const touchesBucket =
+    !target.bucketArn ||
+    resources.some(
+      (r) => globMatch(r, target.bucketArn!) || globOverlapsPrefix(r, `${target.bucketArn}/`),
+    );
+  return { coversBucket, coversObjects, touchesBucket };
+}
+
+/** NotPrincipal in a Deny: every principal it names is exempted, so each must be narrow. */
+function judgeNotPrincipal(
+  notPrincipal: NonNullable<NormalizedStatement["notPrincipal"]>,
+  p: PreparedSettings,
 ): string[] {
+  if (!p.exemptKeys.has(PRINCIPAL_ARN)) {
+    return [
+      "uses NotPrincipal, which exempts the principals it names; exemptions by principal are " +
+        "accepted only when exemptionKeys lists aws:PrincipalArn (AWS recommends " +
+        '"ArnNotLike": {"aws:PrincipalArn": [...]} instead of NotPrincipal)',
+    ];
+  }
+  const { values, problems } = notPrincipalValues(notPrincipal);
+  const out = problems.map((d) => `uses ${d}; ${acceptable()}`);
+  out.push(...judgeExemptedValues(values, "NotPrincipal", "NotPrincipal", p));
+  return out;
+}
+
+function acceptable(account?: string): string {
+  return `an acceptable exemption names principals of one account, e.g. ${exemptionExample(account)}`;
+}
+
+/** Problems of the values one exemption exempts, at most a few per clause. */
+function judgeExemptedValues(
+  values: readonly string[],
+  what: string,
+  where: "condition" | "NotPrincipal",
+  p: PreparedSettings,
+): string[] {
+  const out: string[] = [];
+  let more = 0;
+  for (const value of values) {
+    const problem =
+      exemptionProblem(value, where) ?? allowedExemptionProblem(value, p.allowedExemptions);
+    if (!problem) {
+      continue;
+    }
+    if (out.length >= MAX_VALUE_PROBLEMS) {
+      more++;
+      continue;
+    }
+    const account = /^arn:[^:]*:[^:]*::(\d{12}):/.exec(value)?.[1];
+    out.push(`exempts ${what} "${excerpt(value)}", which ${problem}; ${acceptable(account)}`);
+  }
+  if (more) {
+    out.push(`exempts ${more} more ${what} value${more === 1 ? "" : "s"} that are too broad`);
+  }
+  return out;
+}
+
+function judgeConditions(s: NormalizedStatement, p: PreparedSettings): string[] {
+  const { approved, exemptKeys } = p;
   const out: string[] = [];
   const vpce = s.conditions.filter((c) => c.key.toLowerCase() === SOURCE_VPCE);
   if (s.conditions.length === 0) {
@@ -505,37 +620,54 @@ function judgeConditions(
   }
   if (vpce.length === 0) {
     out.push(
-      `has no aws:SourceVpce condition (it tests ${s.conditions.map((c) => c.key).join(", ")}); ` +
+      `has no aws:SourceVpce condition (it tests ${listSome(s.conditions.map((c) => c.key))}); ` +
         'it needs "StringNotEquals": {"aws:SourceVpce": [...]}',
     );
   }
   for (const c of vpce) {
     const op = parseOperator(c.operator);
+    const operator = excerpt(c.operator, 60);
     if (op.set) {
       out.push(
-        `tests aws:SourceVpce with ${c.operator}; set operators do not fit this single-valued key, use StringNotEquals`,
+        `tests aws:SourceVpce with ${operator}. The pack deliberately does not accept set ` +
+          "operators on this single-valued key (IAM Access Analyzer warns about them): " +
+          "ForAnyValue: is false for a request without the key, so it never denies requests " +
+          "from outside every endpoint, and ForAllValues: denies them only because an empty set " +
+          "satisfies it; use StringNotEquals",
+      );
+    } else if (op.base === "null") {
+      out.push(
+        `tests aws:SourceVpce with Null (${listSome(c.values)}): "true" denies only requests ` +
+          "that come through no endpoint at all, so any VPC endpoint, also one in another " +
+          'account, passes, and "false" denies the endpoint path itself; use StringNotEquals ' +
+          "naming your endpoint ids",
       );
     } else if (POSITIVE.has(op.base)) {
       out.push(
-        `denies requests that DO come through ${listOr(c.values)} (${c.operator}): this is the lab's ` +
+        `denies requests that DO come through ${listOr(c.values)} (${operator}): this is the lab's ` +
           "verification flip, which blocks the endpoint and lets every other path in; use StringNotEquals",
       );
     } else if (!NEGATED.has(op.base)) {
       out.push(
-        `tests aws:SourceVpce with ${c.operator}; only StringNotEquals or StringNotLike restrict to endpoints`,
+        `tests aws:SourceVpce with ${operator}; only StringNotEquals or StringNotLike restrict to endpoints`,
       );
     } else if (c.values.length === 0) {
       out.push("names no endpoint in its aws:SourceVpce condition");
     } else {
+      let reported = 0;
       for (const value of c.values) {
-        const isApproved = approved.includes(value.toLowerCase());
-        if (approved.length && !isApproved) {
+        if (reported >= MAX_VALUE_PROBLEMS) {
+          break;
+        }
+        if (approved.size && !approved.has(value.toLowerCase())) {
+          reported++;
           out.push(
-            `exempts ${value}, which is not an approved endpoint (approvedEndpointIds: ${approved.join(", ")})`,
+            `exempts ${excerpt(value)}, which is not an approved endpoint (approvedEndpointIds: ${listSome([...approved], 10)})`,
           );
-        } else if (!approved.length && op.base === "stringnotlike" && hasWildcard(value)) {
+        } else if (!approved.size && op.base === "stringnotlike" && hasWildcard(value)) {
+          reported++;
           out.push(
-            `exempts the pattern ${value}, which matches endpoints in other accounts too; name the endpoint ids`,
+            `exempts the pattern ${excerpt(value)}, which matches endpoints in other accounts too; name the endpoint ids`,
           );
         }
       }
@@ -543,11 +675,41 @@ function judgeConditions(
   }
   for (const c of s.conditions) {
     const key = c.key.toLowerCase();
-    if (key !== SOURCE_VPCE && !exemptKeys.has(key)) {
+    if (key === SOURCE_VPCE) {
+      continue;
+    }
+    const shownKey = excerpt(c.key, 80);
+    const operator = excerpt(c.operator, 60);
+    if (!exemptKeys.has(key)) {
       out.push(
-        `also requires ${c.key} (${c.operator}), which narrows the Deny: a request from outside the ` +
+        `also requires ${shownKey} (${operator}), which narrows the Deny: a request from outside the ` +
           `endpoint that does not match it is not denied (add the key to exemptionKeys if this is intended)`,
       );
+      continue;
+    }
+    const op = parseOperator(c.operator);
+    if (op.set) {
+      out.push(
+        `tests ${shownKey} with ${operator}; the pack deliberately accepts no set operator on an ` +
+          "exemption key (it is single-valued, and IAM Access Analyzer warns about set operators " +
+          `on such keys); use ArnNotLike. ${capitalize(acceptable())}`,
+      );
+    } else if (POSITIVE_EXEMPTION.has(op.base)) {
+      out.push(
+        `applies only to principals whose ${shownKey} matches ${listSome(c.values)} (${operator}): ` +
+          "a positive operator narrows the Deny to the listed principals, so every other " +
+          "principal is let in from anywhere; exempt principals with a negated operator " +
+          `(ArnNotLike). ${capitalize(acceptable())}`,
+      );
+    } else if (!NEGATED_EXEMPTION.has(op.base)) {
+      out.push(
+        `tests ${shownKey} with ${operator}; an exemption needs a negated operator ` +
+          `(ArnNotLike, ArnNotEquals, StringNotLike, StringNotEquals). ${capitalize(acceptable())}`,
+      );
+    } else if (c.values.length === 0) {
+      out.push(`names no principal in its ${shownKey} exemption`);
+    } else {
+      out.push(...judgeExemptedValues(c.values, shownKey, "condition", p));
     }
   }
   return out;
@@ -582,8 +744,9 @@ function suggestDeny(
   target: ResolvedTarget,
   endpointIds: readonly string[],
 ): Record<string, unknown> {
-  const bucketArn = target.bucketArn ?? "arn:aws:s3:::<bucket>";
-  const ids = endpointIds.filter((id) => !isUnknown(id));
+  const bucketArn = excerpt(target.bucketArn ?? "arn:aws:s3:::<bucket>");
+  // Only what looks like endpoint ids, and a few: the suggestion is quoted in every message.
+  const ids = endpointIds.filter((id) => !isUnknown(id) && ENDPOINT_ID.test(id)).slice(0, 10);
   return {
     Sid: "DenyUnlessThroughVpcEndpoint",
     Effect: "Deny",
@@ -606,7 +769,7 @@ function intersection(lists: readonly (readonly string[])[]): string[] {
 }
 
 function listOr(values: readonly string[]): string {
-  return values.length ? values.join(", ") : "a VPC endpoint";
+  return values.length ? listSome(values) : "a VPC endpoint";
 }
 
 /** Human words for each part, for messages. */
@@ -642,19 +805,32 @@ export function explainBucketPolicyAnalysis(
     case "unknown":
       return `${subject}: the bucket policy depends on values that are not known until the update; it is checked then.`;
     case "malformed":
-      return `${subject} is not restricted to VPC endpoints: its ${analysis.error}. ${fix}`;
+      return boundMessage(
+        `${subject} is not restricted to VPC endpoints: its ${analysis.error}.`,
+        fix,
+      );
     case "absent":
-      return (
+      return boundMessage(
         `${subject} has no bucket policy, so any principal with IAM access reaches it from anywhere. ` +
-        `Missing: ${describePart("deny", analysis)}. ${fix}`
+          `Missing: ${describePart("deny", analysis)}.`,
+        fix,
       );
     case "not-restricted": {
       const missing = analysis.missing.map((p) => describePart(p, analysis)).join("; ");
-      const why = analysis.problems.map((p) => p.detail).join(". ");
-      return `${subject} is not restricted to VPC endpoints. Missing: ${missing}. ${capitalize(why)}. ${fix}`;
+      const shown = analysis.problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => p.detail);
+      const rest = analysis.problems.length - shown.length;
+      const why =
+        shown.join(". ") + (rest > 0 ? `. And ${rest} more problem${rest === 1 ? "" : "s"}` : "");
+      return boundMessage(
+        `${subject} is not restricted to VPC endpoints. Missing: ${missing}. ${capitalize(why)}.`,
+        fix,
+      );
     }
   }
 }
+
+/** Problems a message spells out; the rest are counted. */
+const MAX_PROBLEMS_SHOWN = 8;
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

@@ -1,3 +1,4 @@
+import { excerpt, jsonExcerpt } from "./text";
 import { PropertyPath, isUnknown } from "./unknowns";
 
 /**
@@ -44,6 +45,12 @@ export type ParsedDocument =
 export interface ParseOptions {
   /** Bucket policies must name a Principal in every statement (identity policies must not). */
   readonly requirePrincipal?: boolean;
+  /**
+   * Largest document AWS accepts, in characters of compact JSON (whitespace outside strings
+   * not counted), with the name of the limit for the message. Larger documents are malformed,
+   * and are never analysed: this bounds the analysis of hostile input.
+   */
+  readonly maxChars?: { readonly chars: number; readonly what: string };
 }
 
 class Malformed extends Error {}
@@ -60,11 +67,25 @@ export function parsePolicyDocument(policy: unknown, options: ParseOptions = {})
     return { kind: "unknown", path: [] };
   }
   let doc: unknown = policy;
+  const limit = options.maxChars;
   if (typeof policy === "string") {
+    // Whitespace may at most pad a document AWS accepts to a few times its size.
+    if (limit && policy.length > 4 * limit.chars) {
+      return { kind: "malformed", error: tooLarge(policy.length, limit) };
+    }
     try {
       doc = JSON.parse(policy);
     } catch (e) {
-      return { kind: "malformed", error: `is not valid JSON (${(e as Error).message})` };
+      return {
+        kind: "malformed",
+        error: `is not valid JSON (${excerpt((e as Error).message, 120)})`,
+      };
+    }
+  }
+  if (limit) {
+    const size = compactJsonSize(doc, limit.chars);
+    if (size > limit.chars) {
+      return { kind: "malformed", error: tooLarge(size, limit, true) };
     }
   }
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
@@ -130,7 +151,7 @@ function normalizeStatement(
     effect = s.Effect;
   } else {
     throw new Malformed(
-      `${where}.Effect must be "Allow" or "Deny", not ${JSON.stringify(s.Effect ?? null)}`,
+      `${where}.Effect must be "Allow" or "Deny", not ${jsonExcerpt(s.Effect ?? null, 60)}`,
     );
   }
 
@@ -266,7 +287,7 @@ function normalizePrincipal(
       } else if (typeof item === "string") {
         out[kind].push(item);
       } else {
-        throw new Malformed(`${where}.${kind} must be a string or a list of strings`);
+        throw new Malformed(`${where}.${excerpt(kind, 60)} must be a string or a list of strings`);
       }
     });
   }
@@ -296,7 +317,9 @@ function normalizeConditions(
       continue;
     }
     if (block === null || typeof block !== "object" || Array.isArray(block)) {
-      throw new Malformed(`${where}.Condition.${operator} must be an object of condition keys`);
+      throw new Malformed(
+        `${where}.Condition.${excerpt(operator, 60)} must be an object of condition keys`,
+      );
     }
     for (const [key, raw] of Object.entries(block)) {
       const items = Array.isArray(raw) ? raw : [raw];
@@ -312,7 +335,7 @@ function normalizeConditions(
           values.push(String(item));
         } else {
           throw new Malformed(
-            `${where}.Condition.${operator}.${key} must be a string or a list of strings`,
+            `${where}.Condition.${excerpt(operator, 60)}.${excerpt(key, 60)} must be a string or a list of strings`,
           );
         }
       });
@@ -320,6 +343,47 @@ function normalizeConditions(
     }
   }
   return out;
+}
+
+function tooLarge(size: number, limit: { chars: number; what: string }, atLeast = false): string {
+  return (
+    `is ${atLeast ? "over " : ""}${(atLeast ? limit.chars : size).toLocaleString("en-US")} characters, ` +
+    `more than AWS accepts for ${limit.what} (${limit.chars.toLocaleString("en-US")})`
+  );
+}
+
+/**
+ * Characters of `value` as compact JSON, counting only up to just past `limit` (a larger value
+ * is not walked further), without recursion, so neither size nor depth of hostile input matters.
+ */
+export function compactJsonSize(value: unknown, limit: number): number {
+  let size = 0;
+  const stack: unknown[] = [value];
+  while (stack.length && size <= limit) {
+    const v = stack.pop();
+    if (typeof v === "string") {
+      size += v.length + 2;
+    } else if (Array.isArray(v)) {
+      size += 2 + Math.max(0, v.length - 1);
+      if (v.length > limit) {
+        return limit + 1;
+      }
+      for (const item of v) stack.push(item);
+    } else if (v !== null && typeof v === "object") {
+      const keys = Object.keys(v);
+      size += 2 + Math.max(0, keys.length - 1);
+      if (keys.length > limit) {
+        return limit + 1;
+      }
+      for (const k of keys) {
+        size += k.length + 3;
+        stack.push((v as Record<string, unknown>)[k]);
+      }
+    } else {
+      size += String(v).length;
+    }
+  }
+  return size;
 }
 
 function describeType(value: unknown): string {

@@ -9,6 +9,7 @@ import {
   globCovers,
   globMatch,
 } from "../../policy-pack/policies";
+import { globOverlapsPrefix } from "../../policy-pack/policies/glob";
 
 const BUCKET = "lab-bucket";
 const B = `arn:aws:s3:::${BUCKET}`;
@@ -56,6 +57,165 @@ function seedAllow(key = "aws:sourceVpce", effect = "Allow"): string {
       },
     ],
   });
+}
+
+const PRINCIPAL_KEYS: VpceRestrictionSettings = { exemptionKeys: ["aws:PrincipalArn"] };
+
+/** The restricting Deny with a principal exemption beside the endpoint condition. */
+function exempting(operator: string, values: string | string[], key = "aws:PrincipalArn"): string {
+  const condition: Record<string, Record<string, unknown>> = {
+    StringNotEquals: { "aws:SourceVpce": E },
+  };
+  condition[operator] = { ...condition[operator], [key]: values };
+  return doc(deny({ Condition: condition }));
+}
+
+/** Part 1 of issue #14: exemptions count only when they are narrow. */
+function exemptionCases(): Case[] {
+  const broad: [string, string, RegExp][] = [
+    ["the bare *", "*", /"\*", which matches every principal of every account/],
+    ["every principal of every account", "arn:aws:iam::*:*", /has a wildcard in the account field/],
+    [
+      "any account's role of that name",
+      "arn:aws:iam::*:role/break-glass",
+      /wildcard in the account field/,
+    ],
+    [
+      "an account field with ?",
+      "arn:aws:iam::11112222333?:role/x",
+      /wildcard in the account field/,
+    ],
+    [
+      "every principal of one account",
+      "arn:aws:iam::111122223333:*",
+      /matches every principal of account 111122223333/,
+    ],
+    [
+      "every role of one account",
+      "arn:aws:iam::111122223333:role/*",
+      /matches every role of account 111122223333/,
+    ],
+    [
+      "every user of one account",
+      "arn:aws:iam::111122223333:user/*",
+      /matches every user of account 111122223333/,
+    ],
+    [
+      "every role under any path",
+      "arn:aws:iam::111122223333:role/*/*",
+      /matches every role of account/,
+    ],
+    [
+      "roles by name prefix",
+      "arn:aws:iam::111122223333:role/deploy*",
+      /whose name matches deploy\*; only the IAM path may hold a wildcard/,
+    ],
+    ["a wildcard partition", "arn:*:iam::111122223333:role/x", /does not write out the partition/],
+    ["not an ARN", "break-glass", /is not a principal ARN/],
+  ];
+  const cases: Case[] = broad.map(([what, value, detail]) => ({
+    name: `ArnNotLike aws:PrincipalArn exempting ${what} (${value})`,
+    policy: exempting("ArnNotLike", value),
+    settings: PRINCIPAL_KEYS,
+    status: "not-restricted",
+    missing: ["condition"],
+    details: [
+      detail,
+      /Statement\[0\] \("DenyUnlessVpce"\) exempts aws:PrincipalArn/,
+      /e\.g\. arn:aws:iam::\d{12}:role\/break-glass/,
+    ],
+  }));
+  for (const operator of ["ArnLike", "ArnEquals", "StringEquals", "StringLike"]) {
+    cases.push({
+      name: `aws:PrincipalArn under the positive ${operator} narrows the Deny to those principals`,
+      policy: exempting(operator, "arn:aws:iam::111122223333:role/app"),
+      settings: PRINCIPAL_KEYS,
+      status: "not-restricted",
+      missing: ["condition"],
+      details: [
+        new RegExp(
+          `\\(${operator}\\): a positive operator narrows the Deny to the listed principals`,
+        ),
+      ],
+    });
+  }
+  for (const operator of [
+    "ArnNotLike",
+    "ArnNotEquals",
+    "StringNotLike",
+    "StringNotEquals",
+    "ArnNotLikeIfExists",
+    "StringNotEqualsIfExists",
+  ]) {
+    cases.push({
+      name: `${operator} aws:PrincipalArn naming one role is accepted`,
+      policy: exempting(operator, "arn:aws:iam::111122223333:role/break-glass"),
+      settings: PRINCIPAL_KEYS,
+      status: "restricted",
+    });
+  }
+  cases.push(
+    {
+      name: "the labs' deployer exemption: one role under any IAM path, and the same role pathless",
+      policy: exempting("ArnNotLike", [
+        "arn:aws:iam::111122223333:role/Deployer",
+        "arn:aws:iam::111122223333:role/*/Deployer",
+      ]),
+      settings: PRINCIPAL_KEYS,
+      status: "restricted",
+    },
+    {
+      name: "a user, the root user, a federated user and one role's sessions are narrow",
+      policy: exempting("ArnNotLike", [
+        "arn:aws:iam::111122223333:user/lab-operator",
+        "arn:aws:iam::111122223333:root",
+        "arn:aws-us-gov:sts::111122223333:federated-user/ops",
+        "arn:aws:sts::111122223333:assumed-role/Deployer/*",
+      ]),
+      settings: PRINCIPAL_KEYS,
+      status: "restricted",
+    },
+    {
+      name: "ForAnyValue: on the exemption key is refused",
+      policy: exempting("ForAnyValue:ArnNotLike", "arn:aws:iam::111122223333:role/x"),
+      settings: PRINCIPAL_KEYS,
+      status: "not-restricted",
+      details: [/deliberately accepts no set operator on an exemption key/],
+    },
+    {
+      name: "a narrow exemption inside allowedExemptions",
+      policy: exempting("ArnNotLike", "arn:aws:iam::111122223333:role/*/break-glass"),
+      settings: { ...PRINCIPAL_KEYS, allowedExemptions: ["arn:aws:iam::111122223333:role/*"] },
+      status: "restricted",
+    },
+    {
+      name: "a narrow exemption outside allowedExemptions",
+      policy: exempting("ArnNotLike", "arn:aws:iam::444455556666:role/break-glass"),
+      settings: { ...PRINCIPAL_KEYS, allowedExemptions: ["arn:aws:iam::111122223333:role/*"] },
+      status: "not-restricted",
+      details: [
+        /"arn:aws:iam::444455556666:role\/break-glass", which is not inside any of allowedExemptions \(arn:aws:iam::111122223333:role\/\*\)/,
+      ],
+    },
+    {
+      name: "an exemption wider than the allowed one (any path vs one path)",
+      policy: exempting("ArnNotLike", "arn:aws:iam::111122223333:role/*/break-glass"),
+      settings: {
+        ...PRINCIPAL_KEYS,
+        allowedExemptions: ["arn:aws:iam::111122223333:role/ops/break-glass"],
+      },
+      status: "not-restricted",
+      details: [/not inside any of allowedExemptions/],
+    },
+    {
+      name: "a hostile exemption value is quoted as an excerpt",
+      policy: exempting("ArnNotLike", `arn:aws:iam::111122223333:role/${"x".repeat(5000)}*`),
+      settings: PRINCIPAL_KEYS,
+      status: "not-restricted",
+      details: [/\.\.\. \(5,032 characters\)/],
+    },
+  );
+  return cases;
 }
 
 interface Case {
@@ -219,18 +379,145 @@ const cases: Case[] = [
     details: [/uses NotAction/],
   },
   {
-    name: "NotResource",
+    name: "NotResource naming only another bucket's objects covers this bucket (IAM denies everything else)",
     policy: doc({ ...without(deny(), "Resource"), NotResource: "arn:aws:s3:::other/*" }),
-    status: "not-restricted",
-    missing: ["bucket-resource", "object-resource"],
-    details: [/uses NotResource/],
+    status: "restricted",
+    restricting: [0],
   },
   {
-    name: "NotPrincipal",
-    policy: doc({ ...without(deny(), "Principal"), NotPrincipal: { AWS: "arn:aws:iam::1:root" } }),
+    name: "NotResource naming this bucket's objects leaves them out",
+    policy: doc({ ...without(deny(), "Resource"), NotResource: `${B}/public/*` }),
+    status: "not-restricted",
+    missing: ["object-resource"],
+    details: [
+      /uses NotResource arn:aws:s3:::lab-bucket\/public\/\*, which leaves objects of arn:aws:s3:::lab-bucket out/,
+    ],
+  },
+  {
+    name: "NotResource matching the bucket by wildcard leaves it out",
+    policy: doc({ ...without(deny(), "Resource"), NotResource: "arn:aws:s3:::lab-*" }),
+    status: "not-restricted",
+    missing: ["bucket-resource", "object-resource"],
+    details: [/uses NotResource arn:aws:s3:::lab-\*/],
+  },
+  {
+    name: "NotAction listing only non-S3 actions covers every S3 action",
+    policy: doc({ ...without(deny(), "Action"), NotAction: ["ec2:*", "iam:PassRole"] }),
+    status: "restricted",
+  },
+  {
+    name: "NotAction listing an S3 action leaves it out",
+    policy: doc({ ...without(deny(), "Action"), NotAction: ["ec2:*", "S3:GetObject"] }),
+    status: "not-restricted",
+    missing: ["actions"],
+    details: [/uses NotAction S3:GetObject, so the Deny leaves out S3 actions/],
+  },
+  {
+    name: "NotAction with a wildcard reaching S3 (s*) leaves S3 out",
+    policy: doc({ ...without(deny(), "Action"), NotAction: "s*" }),
+    status: "not-restricted",
+    missing: ["actions"],
+  },
+  {
+    name: "NotPrincipal without aws:PrincipalArn in exemptionKeys",
+    policy: doc({
+      ...without(deny(), "Principal"),
+      NotPrincipal: { AWS: "arn:aws:iam::111122223333:role/break-glass" },
+    }),
     status: "not-restricted",
     missing: ["principals"],
-    details: [/uses NotPrincipal/],
+    details: [/uses NotPrincipal, which exempts the principals it names/],
+  },
+  {
+    name: "NotPrincipal naming one role, with aws:PrincipalArn accepted",
+    policy: doc({
+      ...without(deny(), "Principal"),
+      NotPrincipal: { AWS: "arn:aws:iam::111122223333:role/break-glass" },
+    }),
+    settings: PRINCIPAL_KEYS,
+    status: "restricted",
+  },
+  {
+    name: "NotPrincipal naming a whole account (root ARN)",
+    policy: doc({
+      ...without(deny(), "Principal"),
+      NotPrincipal: {
+        AWS: ["arn:aws:iam::111122223333:role/break-glass", "arn:aws:iam::111122223333:root"],
+      },
+    }),
+    settings: PRINCIPAL_KEYS,
+    status: "not-restricted",
+    missing: ["principals"],
+    details: [
+      /exempts NotPrincipal "arn:aws:iam::111122223333:root", which is account 111122223333's root ARN, which in NotPrincipal stands for every principal/,
+    ],
+  },
+  {
+    name: "NotPrincipal naming a bare account id",
+    policy: doc({ ...without(deny(), "Principal"), NotPrincipal: { AWS: "111122223333" } }),
+    settings: PRINCIPAL_KEYS,
+    status: "not-restricted",
+    details: [/is account 111122223333, which stands for every principal of that account/],
+  },
+  {
+    name: "NotPrincipal naming a service",
+    policy: doc({
+      ...without(deny(), "Principal"),
+      NotPrincipal: { Service: "cloudtrail.amazonaws.com" },
+    }),
+    settings: PRINCIPAL_KEYS,
+    status: "not-restricted",
+    details: [
+      /NotPrincipal exempts Service principals \(cloudtrail.amazonaws.com\), which belong to no one account/,
+    ],
+  },
+  ...exemptionCases(),
+  {
+    name: "condition keys differing only in case: exemptionKeys aws:principalarn vs AWS:PrincipalARN",
+    policy: doc(
+      deny({
+        Condition: {
+          StringNotEquals: { "aws:SourceVpce": E },
+          ArnNotLike: { "AWS:PrincipalARN": "arn:aws:iam::111122223333:role/break-glass" },
+        },
+      }),
+    ),
+    settings: { exemptionKeys: ["aws:principalarn"] },
+    status: "restricted",
+  },
+  ...["aws:SourceVpce", "aws:sourceVpce", "aws:sourcevpce"].map((key): Case => ({
+    name: `the key spelled ${key} restricts`,
+    policy: doc(deny({ Condition: { StringNotEquals: { [key]: E } } })),
+    status: "restricted",
+    exempted: [E],
+  })),
+  {
+    name: "a Null test on aws:SourceVpce (true): any endpoint, also another account's, passes",
+    policy: doc(deny({ Condition: { Null: { "aws:SourceVpce": "true" } } })),
+    status: "not-restricted",
+    missing: ["condition"],
+    details: [/Null \(true\): "true" denies only requests that come through no endpoint at all/],
+  },
+  {
+    name: "a Null test beside the endpoint condition narrows the Deny",
+    policy: doc(
+      deny({
+        Condition: {
+          StringNotEquals: { "aws:SourceVpce": E },
+          Null: { "aws:SourceVpce": "false" },
+        },
+      }),
+    ),
+    status: "not-restricted",
+    missing: ["condition"],
+    details: [/tests aws:SourceVpce with Null/],
+  },
+  {
+    name: "ForAllValues: on aws:SourceVpce is refused, saying why",
+    policy: doc(deny({ Condition: { "ForAllValues:StringNotEquals": { "aws:SourceVpce": E } } })),
+    status: "not-restricted",
+    missing: ["condition"],
+    details: [/deliberately does not accept set operators .*IAM Access Analyzer warns/],
   },
   {
     name: "a Deny split across statements (bucket, then objects)",
@@ -605,6 +892,52 @@ describe("glob matching", () => {
   for (const [pattern, target, expected] of covers) {
     it(`globCovers(${pattern}, ${target}) is ${expected}`, () => {
       assert.strictEqual(globCovers(pattern, target), expected);
+    });
+  }
+
+  // Inclusion of one pattern's language in another's, as allowedExemptions uses it.
+  const subsumes: [string, string, boolean][] = [
+    ["arn:aws:iam::1:role/*", "arn:aws:iam::1:role/*/x", true],
+    ["arn:aws:iam::1:role/*/x", "arn:aws:iam::1:role/*", false],
+    ["arn:aws:iam::1:role/a?c", "arn:aws:iam::1:role/a?c", true],
+    ["arn:aws:iam::1:role/a*", "arn:aws:iam::1:role/a?c", true],
+    ["arn:aws:iam::1:role/abc", "arn:aws:iam::1:role/a?c", false],
+    ["*x*", "a*x*b", true],
+    ["*x*y", "*y*x*y", true],
+    ["a*b", "a*c", false],
+    // Sound but incomplete: equal languages that need a star matched against a ?.
+    ["*?", "?*", false],
+  ];
+  for (const [pattern, target, expected] of subsumes) {
+    it(`globCovers(${pattern}, ${target}) is ${expected}`, () => {
+      assert.strictEqual(globCovers(pattern, target), expected);
+    });
+  }
+
+  it("takes linear time on *a*a*a... patterns that make backtracking matchers blow up", () => {
+    const pattern = "*a".repeat(20_000) + "*b";
+    const text = "a".repeat(40_000);
+    const started = process.hrtime.bigint();
+    assert.strictEqual(globMatch(pattern, text), false);
+    assert.strictEqual(globMatch(`${"*a".repeat(20_000)}*`, text), true);
+    assert.strictEqual(globCovers(pattern, `${text}*`), false);
+    assert.strictEqual(globOverlapsPrefix(pattern, text), true);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    assert.ok(ms < 50, `${ms.toFixed(1)} ms`);
+  });
+
+  const overlaps: [string, string, boolean][] = [
+    ["arn:aws:s3:::b/*", "arn:aws:s3:::b/", true],
+    ["arn:aws:s3:::b", "arn:aws:s3:::b/", false],
+    ["arn:aws:s3:::c*", "arn:aws:s3:::b/", false],
+    ["arn:aws:s3:::?/x", "arn:aws:s3:::b/", true],
+    ["s*", "s3:", true],
+    ["ec2:*", "s3:", false],
+    ["*", "s3:", true],
+  ];
+  for (const [pattern, prefix, expected] of overlaps) {
+    it(`globOverlapsPrefix(${pattern}, ${prefix}) is ${expected}`, () => {
+      assert.strictEqual(globOverlapsPrefix(pattern, prefix), expected);
     });
   }
 });
