@@ -51,6 +51,11 @@ export interface BucketTarget {
   readonly name?: string;
   /** `arn:<partition>:s3:::<name>`; used as is when known (it carries the partition). */
   readonly arn?: string;
+  /**
+   * The ARN pattern of every object, when the resource is not a bucket (an access point's is
+   * `<access point ARN>/object/*`); with it, `arn` is used as given.
+   */
+  readonly objectArn?: string;
 }
 
 /** What a restricting policy needs and this one lacks. */
@@ -189,6 +194,9 @@ interface ResolvedTarget {
 }
 
 function resolveTarget(bucket: BucketTarget): ResolvedTarget {
+  if (isKnownString(bucket.arn) && isKnownString(bucket.objectArn)) {
+    return { bucketArn: bucket.arn, objectArn: bucket.objectArn };
+  }
   if (isKnownString(bucket.arn) && /^arn:[^:]+:s3:::[^/]+$/.test(bucket.arn)) {
     return { bucketArn: bucket.arn, objectArn: `${bucket.arn}/*` };
   }
@@ -752,7 +760,7 @@ function suggestDeny(
     Effect: "Deny",
     Principal: "*",
     Action: "s3:*",
-    Resource: [bucketArn, `${bucketArn}/*`],
+    Resource: [bucketArn, excerpt(target.objectArn ?? `${bucketArn}/*`)],
     Condition: { StringNotEquals: { "aws:SourceVpce": ids.length ? ids : ["<vpce-id>"] } },
   };
 }
@@ -797,8 +805,9 @@ export function describePart(part: RestrictionPart, analysis: BucketPolicyAnalys
 export function explainBucketPolicyAnalysis(
   analysis: BucketPolicyAnalysis,
   subject: string,
+  policyNoun = "bucket policy",
 ): string {
-  const fix = `Fix: add this statement to the bucket policy: ${JSON.stringify(analysis.suggestedStatement)}`;
+  const fix = `Fix: add this statement to the ${policyNoun}: ${JSON.stringify(analysis.suggestedStatement)}`;
   switch (analysis.status) {
     case "restricted":
       return `${subject} is reachable only through ${listOr(analysis.exemptedEndpointIds)}.`;

@@ -2,6 +2,7 @@ import type { PolicyPackConfig } from "@pulumi/policy";
 import { awsInputConstraints } from "./aws-input-constraints";
 import { ec2InstanceImdsv2Required, ec2SecurityGroupNoPublicSsh } from "./ec2-guardrails";
 import { Rule } from "./rules";
+import { s3AccessPointRequiresVpce } from "./s3-access-point-requires-vpce";
 import { s3BucketRequiresVpce } from "./s3-bucket-requires-vpce";
 import {
   ec2InstanceConnectEndpointOnePerVpc,
@@ -16,6 +17,7 @@ export const PACK_NAME = "vpc-endpoint-labs";
 /** Every policy of the pack, in the order they are reported. */
 export const rules: readonly Rule[] = [
   s3BucketRequiresVpce,
+  s3AccessPointRequiresVpce,
   vpcEndpointPrivateDnsRequiresVpcDns,
   s3InterfaceEndpointResolverDnsRequiresGateway,
   vpcGatewayEndpointServiceSupported,

@@ -38,6 +38,7 @@ export { globCovers, globMatch } from "./glob";
 export { UNKNOWN, isUnknown } from "./unknowns";
 export { checkBucketsRequireVpce, s3BucketRequiresVpce } from "./s3-bucket-requires-vpce";
 export type { S3VpceSettings } from "./s3-bucket-requires-vpce";
+export { checkAccessPoints, s3AccessPointRequiresVpce } from "./s3-access-point-requires-vpce";
 export {
   ec2InstanceConnectEndpointOnePerVpc,
   s3InterfaceEndpointResolverDnsRequiresGateway,

@@ -14,11 +14,26 @@ import {
   stringList,
   unknownFinding,
 } from "./rules";
+import { excerpt } from "./text";
 import { isKnownString, isUnknown } from "./unknowns";
 
 export const BUCKET = "aws:s3/bucket:Bucket";
 export const BUCKET_V2 = "aws:s3/bucketV2:BucketV2";
 export const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+export const NATIVE_BUCKET = "aws-native:s3:Bucket";
+export const NATIVE_BUCKET_POLICY = "aws-native:s3:BucketPolicy";
+
+const BUCKET_TYPES: ReadonlySet<string> = new Set([BUCKET, BUCKET_V2, NATIVE_BUCKET]);
+
+/** The policy document of a bucket policy resource: a JSON string (aws) or an object (aws-native). */
+function policyOf(r: StackResource): unknown {
+  return r.type === NATIVE_BUCKET_POLICY ? r.props.policyDocument : r.props.policy;
+}
+
+/** The name of a bucket resource: `bucket` (aws), `bucketName` (aws-native), or its id. */
+function bucketNameOf(r: StackResource): unknown {
+  return (r.type === NATIVE_BUCKET ? r.props.bucketName : r.props.bucket) ?? physicalId(r);
+}
 
 export interface S3VpceSettings extends VpceRestrictionSettings {
   /** Bucket names or patterns (`*`, `?`) that need no restriction, such as a CloudTrail bucket. */
@@ -63,7 +78,14 @@ export const s3BucketRequiresVpce: StackRule<S3VpceSettings> = {
         type: "array",
         items: { type: "string" },
         description:
-          "Condition keys besides aws:SourceVpce that may narrow the Deny, e.g. aws:PrincipalArn for a break-glass role.",
+          "Principal-ARN condition keys (e.g. aws:PrincipalArn) under which the Deny may exempt principals: only under a negated operator (ArnNotLike, ...), and only principals of one account, named (a wildcard only in the IAM path). With aws:PrincipalArn listed, NotPrincipal is judged by the same rules.",
+        default: [],
+      },
+      allowedExemptions: {
+        type: "array",
+        items: { type: "string" },
+        description:
+          "Principal ARN patterns the organisation accepts as exemptions, e.g. arn:aws:iam::111122223333:role/*. When set, every exempted value must fall inside one of them.",
         default: [],
       },
     },
@@ -72,6 +94,7 @@ export const s3BucketRequiresVpce: StackRule<S3VpceSettings> = {
     approvedEndpointIds: stringList(config, "approvedEndpointIds"),
     exemptBuckets: stringList(config, "exemptBuckets"),
     exemptionKeys: stringList(config, "exemptionKeys"),
+    allowedExemptions: stringList(config, "allowedExemptions"),
   }),
   check: checkBucketsRequireVpce,
 };
@@ -88,13 +111,13 @@ export function checkBucketsRequireVpce(
   const byUrn = new Map<string, BucketEntry>();
   const buckets: BucketEntry[] = [];
   for (const r of resources) {
-    if (r.type !== BUCKET && r.type !== BUCKET_V2) {
+    if (!BUCKET_TYPES.has(r.type)) {
       continue;
     }
-    const entry: BucketEntry = { resource: r, name: r.props.bucket ?? physicalId(r), sources: [] };
+    const entry: BucketEntry = { resource: r, name: bucketNameOf(r), sources: [] };
     buckets.push(entry);
     byUrn.set(r.urn, entry);
-    for (const key of new Set([r.props.bucket, physicalId(r)])) {
+    for (const key of new Set([bucketNameOf(r), physicalId(r)])) {
       if (isKnownString(key)) {
         const list = byName.get(key) ?? [];
         list.push(entry);
@@ -105,8 +128,10 @@ export function checkBucketsRequireVpce(
 
   // Policies whose bucket is not known yet and cannot be placed through property dependencies.
   const unplaced: StackResource[] = [];
+  // Policies of buckets this stack does not create (existing buckets): judged on their own.
+  const external: StackResource[] = [];
   for (const r of resources) {
-    if (r.type !== BUCKET_POLICY) {
+    if (r.type !== BUCKET_POLICY && r.type !== NATIVE_BUCKET_POLICY) {
       continue;
     }
     const target = r.props.bucket;
@@ -119,8 +144,8 @@ export function checkBucketsRequireVpce(
         }
       }
     }
-    if (linked.size === 0 && !isKnownString(target)) {
-      unplaced.push(r);
+    if (linked.size === 0) {
+      (isKnownString(target) ? external : unplaced).push(r);
     }
     for (const entry of linked) {
       entry.sources.push({ resource: r, label: `bucket policy '${r.name}'` });
@@ -157,7 +182,7 @@ export function checkBucketsRequireVpce(
 
     let pending: Finding | undefined;
     for (const source of entry.sources) {
-      const analysis = analyzeBucketPolicy(source.resource.props.policy, target(entry), settings);
+      const analysis = analyzeBucketPolicy(policyOf(source.resource), target(entry), settings);
       if (analysis.status === "restricted") {
         continue;
       }
@@ -172,7 +197,29 @@ export function checkBucketsRequireVpce(
       findings.push(pending);
     }
   }
+
+  for (const r of external) {
+    const name = r.props.bucket as string;
+    if (settings.exemptBuckets.some((p) => globMatch(p, name) || globMatch(p, r.name))) {
+      continue;
+    }
+    const subject = `S3 bucket '${excerpt(name, 100)}' (not created by this stack; bucket policy '${excerpt(r.name, 100)}')`;
+    const analysis = analyzeBucketPolicy(policyOf(r), { name }, settings);
+    if (analysis.status === "restricted") {
+      continue;
+    }
+    if (analysis.status === "unknown") {
+      findings.push(unknownFinding(r, r, policyPath(r, analysis), subject));
+      continue;
+    }
+    findings.push({ urn: r.urn, message: explainBucketPolicyAnalysis(analysis, subject) });
+  }
   return findings;
+}
+
+function policyPath(r: StackResource, analysis: BucketPolicyAnalysis) {
+  const property = r.type === NATIVE_BUCKET_POLICY ? "policyDocument" : "policy";
+  return [property, ...(analysis.unknownPath ?? [])];
 }
 
 function unknownOf(
@@ -185,7 +232,7 @@ function unknownOf(
     return unknownFinding(
       entry.resource,
       source.resource,
-      ["policy", ...analysis.unknownPath],
+      policyPath(source.resource, analysis),
       subject,
     );
   }
@@ -201,7 +248,7 @@ function target(entry: BucketEntry): { name?: string; arn?: string } {
 }
 
 function displayName(entry: BucketEntry): string {
-  return isKnownString(entry.name) ? entry.name : entry.resource.name;
+  return excerpt(isKnownString(entry.name) ? entry.name : entry.resource.name, 100);
 }
 
 function isExempt(entry: BucketEntry, patterns: readonly string[]): boolean {

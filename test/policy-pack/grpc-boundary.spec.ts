@@ -136,6 +136,7 @@ describe("policy pack over gRPC, started as the Pulumi CLI starts it", function 
           .map((p) => [p.getName(), levelName(p.getEnforcementlevel()), p.getPolicyType()]),
         [
           ["s3-bucket-requires-vpce", "mandatory", stack],
+          ["s3-access-point-requires-vpce", "advisory", stack],
           ["vpc-endpoint-private-dns-requires-vpc-dns", "advisory", stack],
           ["s3-interface-endpoint-resolver-dns-requires-gateway", "advisory", stack],
           ["vpc-gateway-endpoint-service-supported", "advisory", resource],
@@ -154,6 +155,7 @@ describe("policy pack over gRPC, started as the Pulumi CLI starts it", function 
       const s3 = info.getPoliciesList().find((p) => p.getName() === "s3-bucket-requires-vpce")!;
       const props = s3.getConfigschema()!.getProperties()!.toJavaScript();
       assert.deepStrictEqual(Object.keys(props).sort(), [
+        "allowedExemptions",
         "approvedEndpointIds",
         "exemptBuckets",
         "exemptionKeys",

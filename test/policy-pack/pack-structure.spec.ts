@@ -25,6 +25,7 @@ describe("policy pack structure", () => {
     const levels = Object.fromEntries(rules.map((r) => [r.name, r.enforcementLevel]));
     assert.deepStrictEqual(levels, {
       "s3-bucket-requires-vpce": "mandatory",
+      "s3-access-point-requires-vpce": "advisory",
       "vpc-endpoint-private-dns-requires-vpc-dns": "advisory",
       "s3-interface-endpoint-resolver-dns-requires-gateway": "advisory",
       "vpc-gateway-endpoint-service-supported": "advisory",
@@ -62,7 +63,7 @@ describe("policy pack structure", () => {
       Object.keys(
         rules.find((r) => r.name === "s3-bucket-requires-vpce")!.configSchema!.properties,
       ).sort(),
-      ["approvedEndpointIds", "exemptBuckets", "exemptionKeys"],
+      ["allowedExemptions", "approvedEndpointIds", "exemptBuckets", "exemptionKeys"],
     );
   });
 

@@ -221,6 +221,127 @@ describe(POLICY, () => {
     });
   });
 
+  describe("aws-native and buckets the stack does not create", () => {
+    const NATIVE_BUCKET = "aws-native:s3:Bucket";
+    const NATIVE_POLICY = "aws-native:s3:BucketPolicy";
+
+    it("links an aws-native BucketPolicy (policyDocument as an object) to an aws-native Bucket", () => {
+      const b = resource(NATIVE_BUCKET, "data", {
+        bucketName: "lab-native",
+        arn: "arn:aws:s3:::lab-native",
+      });
+      const good = resource(NATIVE_POLICY, "data-policy", {
+        bucket: "lab-native",
+        policyDocument: JSON.parse(restricting("lab-native")),
+      });
+      assertNoResourceViolations(POLICY, [b, good]);
+      const bad = resource(NATIVE_POLICY, "data-policy", {
+        bucket: "lab-native",
+        policyDocument: JSON.parse(allowOnly("lab-native")),
+      });
+      assertHasResourceViolation(POLICY, [b, bad], {
+        urn: b.urn,
+        enforcementLevel: "mandatory",
+        message: [/S3 bucket 'lab-native' \(bucket policy 'data-policy'\)/, /an Allow never stops/],
+      });
+    });
+
+    it("flags an aws-native Bucket with no policy", () => {
+      const b = resource(NATIVE_BUCKET, "data", { bucketName: "lab-native" });
+      assertHasResourceViolation(POLICY, [b], { urn: b.urn, message: /has no bucket policy/ });
+    });
+
+    it("judges a policy for an existing bucket on its own, on the policy's URN", () => {
+      const good = resource(BUCKET_POLICY, "existing-ok", {
+        bucket: "org-existing",
+        policy: restricting("org-existing"),
+      });
+      const bad = resource(NATIVE_POLICY, "existing-bad", {
+        bucket: "org-legacy",
+        policyDocument: JSON.parse(allowOnly("org-legacy")),
+      });
+      const violations = runPolicy(POLICY, [good, bad]);
+      assert.deepStrictEqual(
+        violations.map((v) => [v.urn, v.enforcementLevel]),
+        [[bad.urn, "mandatory"]],
+      );
+      assert.match(
+        violations[0].message,
+        /S3 bucket 'org-legacy' \(not created by this stack; bucket policy 'existing-bad'\) is not restricted/,
+      );
+    });
+
+    it("exempts an existing bucket listed in exemptBuckets", () => {
+      const p = resource(BUCKET_POLICY, "trail", {
+        bucket: "org-cloudtrail-1",
+        policy: allowOnly("x"),
+      });
+      assertNoResourceViolations(POLICY, [p], {
+        config: { [POLICY]: { exemptBuckets: ["org-cloudtrail-*"] } },
+      });
+    });
+  });
+
+  describe("s3-access-point-requires-vpce", () => {
+    const AP_POLICY = "s3-access-point-requires-vpce";
+    const AP = "aws:s3/accessPoint:AccessPoint";
+    const arn = "arn:aws:s3:us-east-1:111122223333:accesspoint/lab-ap";
+    const apPolicy = (effect: string, resources: string[]) =>
+      JSON.stringify({
+        Statement: [
+          {
+            Effect: effect,
+            Principal: "*",
+            Action: "s3:*",
+            Resource: resources,
+            Condition: { StringNotEquals: { "aws:SourceVpce": E } },
+          },
+        ],
+      });
+
+    it("passes an access point that takes requests only from a VPC", () => {
+      const ap = resource(AP, "lab-ap", {
+        name: "lab-ap",
+        arn,
+        vpcConfiguration: { vpcId: "vpc-1" },
+      });
+      assertNoResourceViolations(AP_POLICY, [ap]);
+    });
+
+    it("passes an internet access point whose policy denies access outside the endpoint", () => {
+      const ap = resource(AP, "lab-ap", {
+        name: "lab-ap",
+        arn,
+        policy: apPolicy("Deny", [arn, `${arn}/object/*`]),
+      });
+      assertNoResourceViolations(AP_POLICY, [ap]);
+    });
+
+    it("flags, as advisory, an internet access point without a restricting policy", () => {
+      const none = resource(AP, "open", { name: "open", arn });
+      const objectsOnly = resource(AP, "half", {
+        name: "half",
+        arn,
+        policy: apPolicy("Deny", [`${arn}/object/*`]),
+      });
+      assertHasResourceViolation(AP_POLICY, [none], {
+        urn: none.urn,
+        enforcementLevel: "advisory",
+        message: [
+          /S3 access point 'open' \(no vpcConfiguration, so it takes requests from the internet/,
+          /has no bucket policy|Missing: a Deny/,
+        ],
+      });
+      assertHasResourceViolation(AP_POLICY, [objectsOnly], {
+        urn: objectsOnly.urn,
+        message: [
+          /No Deny statement covers arn:aws:s3:us-east-1:111122223333:accesspoint\/lab-ap \(/,
+          /Fix: add this statement to the access point policy: .*accesspoint\/lab-ap\/object\/\*"\]/,
+        ],
+      });
+    });
+  });
+
   describe("during preview", () => {
     it("gives only an advisory when the policy text is not known yet", () => {
       const b = bucket("lab-data");
