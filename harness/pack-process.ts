@@ -49,7 +49,11 @@ function sourcesOf(dir: string): string[] {
  * `npm run build --workspace policy-pack` does; a failed build names that command.
  */
 export function ensurePackBuilt(): void {
-  const sources = [path.join(PACK_DIR, "index.ts"), ...sourcesOf(path.join(PACK_DIR, "policies"))];
+  const sources = [
+    path.join(PACK_DIR, "index.ts"),
+    path.join(PACK_DIR, "cli.ts"),
+    ...sourcesOf(path.join(PACK_DIR, "policies")),
+  ];
   const stale = sources.some((src) => {
     const out = path.join(PACK_DIR, "bin", path.relative(PACK_DIR, src).replace(/\.ts$/, ".js"));
     return !fs.existsSync(out) || fs.statSync(out).mtimeMs < fs.statSync(src).mtimeMs;

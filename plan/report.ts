@@ -104,7 +104,7 @@ export function judgeExpectations(
  * from a laptop, and the bucket rule accepts that key.
  */
 export const LAB_PACK_CONFIG: PackConfig = JSON.parse(
-  fs.readFileSync(path.join(__dirname, "../policy-pack/labs.config.json"), "utf8"),
+  fs.readFileSync(path.join(__dirname, "../policy-pack/config/labs.json"), "utf8"),
 );
 
 /**

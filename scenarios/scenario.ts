@@ -49,7 +49,7 @@ export interface Scenario {
    */
   variants?: Variant[];
   /**
-   * Mandatory policies of the pack (as policy-pack/labs.config.json configures it) that the
+   * Mandatory policies of the pack (as policy-pack/config/labs.json configures it) that the
    * lab's defaults are meant to violate, because the weak setup is the lesson.
    * @default none: the lab passes every mandatory policy
    */

@@ -9,7 +9,7 @@ import {
   policies,
   rules,
 } from "../../policy-pack/policies";
-import { PACK_DIR, ensurePackBuilt } from "../../harness/pack-process";
+import { PACK_DIR, REPO_ROOT, ensurePackBuilt } from "../../harness/pack-process";
 
 describe("policy pack structure", () => {
   it("names every policy in kebab-case and describes it with 'Checks that ...'", () => {
@@ -120,6 +120,47 @@ describe("policy pack structure", () => {
       assert.match(pkg.version, /^\d+\.\d+\.\d+/);
       assert.strictEqual(pkg.main, "bin/index.js");
       assert.strictEqual(pkg.dependencies["@pulumi/policy"], "1.21.0");
+    });
+
+    it("ships the config files README names, each naming only policies of the pack", () => {
+      const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+      const named = new Set<string>();
+      for (const m of readme.matchAll(/--(?:policy-pack-)?config[ =](\S+\.json)/g)) named.add(m[1]);
+      for (const m of readme.matchAll(/policy-pack\/config\/[\w.-]+\.json/g)) named.add(m[0]);
+      assert.ok(named.size >= 3, [...named].join(", "));
+      for (const file of named) {
+        // Commands run from the repository root, or from policy-pack/ after `cd policy-pack`.
+        const found = [REPO_ROOT, PACK_DIR].some((dir) => fs.existsSync(path.join(dir, file)));
+        assert.ok(found, `README names ${file}, which does not exist`);
+      }
+      const names = new Set(rules.map((r) => r.name));
+      for (const file of fs.readdirSync(path.join(PACK_DIR, "config"))) {
+        const config = JSON.parse(fs.readFileSync(path.join(PACK_DIR, "config", file), "utf8"));
+        for (const [name, entry] of Object.entries(config)) {
+          assert.ok(names.has(name), `${file} names ${name}`);
+          assert.ok(
+            typeof entry === "object" && entry && "enforcementLevel" in entry,
+            `${file}: ${name} states its level`,
+          );
+          const schema = rules.find((r) => r.name === name)!.configSchema?.properties ?? {};
+          for (const key of Object.keys(entry as object)) {
+            assert.ok(key === "enforcementLevel" || key in schema, `${file}: ${name}.${key}`);
+          }
+        }
+      }
+      const example = JSON.parse(
+        fs.readFileSync(path.join(PACK_DIR, "config", "organisation.example.json"), "utf8"),
+      );
+      for (const rule of rules) {
+        const keys = Object.keys(rule.configSchema?.properties ?? {});
+        assert.deepStrictEqual(
+          Object.keys(example[rule.name] ?? {})
+            .filter((k) => k !== "enforcementLevel")
+            .sort(),
+          keys.sort(),
+          `organisation.example.json shows every setting of ${rule.name}`,
+        );
+      }
     });
 
     it("keeps index.ts to constructing the PolicyPack", () => {
