@@ -52,6 +52,7 @@ export function ensurePackBuilt(): void {
   const sources = [
     path.join(PACK_DIR, "index.ts"),
     path.join(PACK_DIR, "cli.ts"),
+    path.join(PACK_DIR, "fast-start.ts"),
     ...sourcesOf(path.join(PACK_DIR, "policies")),
   ];
   const stale = sources.some((src) => {

@@ -1,3 +1,4 @@
+import "./fast-start"; // before @pulumi/policy: see fast-start.ts
 import { PolicyPack } from "@pulumi/policy";
 import { PACK_NAME, initialConfig, policies } from "./policies";
 

@@ -174,8 +174,8 @@ describe("policy pack structure", () => {
         .filter(Boolean);
       assert.deepStrictEqual(
         statements.map((s) => s.split(/\s|\(/)[0]),
-        ["import", "import", "new"],
-        "only imports and new PolicyPack(...)",
+        ["import", "import", "import", "new"],
+        "only imports (fast-start first) and new PolicyPack(...)",
       );
       assert.strictEqual(PACK_NAME, "vpc-endpoint-labs");
     });
