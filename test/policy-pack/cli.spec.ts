@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { E, restricting } from "./helpers";
-import { PACK_DIR, REPO_ROOT, ensurePackBuilt } from "./helpers/pack-process";
+import { PACK_DIR, REPO_ROOT, ensurePackBuilt } from "../../harness/pack-process";
 
 const CLI = path.join(PACK_DIR, "bin", "cli.js");
 const FIXTURE = path.join(REPO_ROOT, "test", "fixtures", "s3-gateway.stack-export.json");

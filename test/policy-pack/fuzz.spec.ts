@@ -16,7 +16,7 @@ import {
   diagnosticsOf,
   startPack,
   unary,
-} from "./helpers/pack-process";
+} from "../../harness/pack-process";
 
 const COUNT = 2_000;
 const BATCH = 250;

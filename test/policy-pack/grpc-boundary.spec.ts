@@ -1,5 +1,5 @@
 /**
- * The pack at its real boundary: started as the Pulumi CLI starts it (see helpers/pack-process)
+ * The pack at its real boundary: started as the Pulumi CLI starts it (see harness/pack-process)
  * and driven over gRPC with the stubs in @pulumi/pulumi/proto. Analyze carries a resource's
  * inputs, AnalyzeStack every resource's outputs; unknown values are the engine's sentinel string.
  */
