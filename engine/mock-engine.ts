@@ -659,10 +659,7 @@ export class MockEngine {
   /** Installs the engine as Pulumi's monitor with the given config. */
   async install(options: EngineOptions = {}): Promise<void> {
     this.reset(options);
-    const mocks: pulumi.runtime.Mocks = {
-      newResource: (args) => withDetails(() => this.shape(args.type, args.name, args.inputs)),
-      call: (args) => withDetails(() => this.invoke(args.token, args.inputs)),
-    };
+    const mocks = this.mocks();
     await pulumi.runtime.setMocks(mocks, PROJECT, this.stack, options.preview ?? false);
     settings.setMockOptions(
       new RecordingMonitor(mocks, this),
@@ -670,6 +667,14 @@ export class MockEngine {
       this.stack,
       options.preview,
     );
+  }
+
+  /** The engine's answers as Pulumi mocks; harness/language-host.ts serves them over gRPC. */
+  mocks(): pulumi.runtime.Mocks {
+    return {
+      newResource: (args) => withDetails(() => this.shape(args.type, args.name, args.inputs)),
+      call: (args) => withDetails(() => this.invoke(args.token, args.inputs)),
+    };
   }
 
   /** Clears the record and replaces the config, keeping the monitor. */

@@ -10,7 +10,7 @@ import { instanceConnect } from "./instance-connect";
 import { publicVsPrivate } from "./public-vs-private";
 import { s3Gateway } from "./s3-gateway";
 import { s3Interface } from "./s3-interface";
-import { Scenario, ScenarioConfig } from "./scenario";
+import { ConfigError, Scenario, ScenarioConfig, ScenarioResult, UserError } from "./scenario";
 
 export const SCENARIOS: readonly Scenario[] = [
   publicVsPrivate,
@@ -30,21 +30,42 @@ export function scenarioNames(): string[] {
 export function findScenario(name: string | undefined): Scenario {
   const valid = scenarioNames().join(", ");
   if (name === undefined || name === "") {
-    throw new Error(
-      `config "scenario" is not set; set it with \`pulumi config set scenario <name>\`, one of: ${valid}`,
+    throw new ConfigError(
+      undefined,
+      "scenario",
+      `is not set; set it with \`pulumi config set scenario <name>\`, one of: ${valid}`,
     );
   }
   const found = SCENARIOS.find((s) => s.name === name);
   if (!found) {
-    throw new Error(`config "scenario" is "${name}", which is not a lab; valid names: ${valid}`);
+    throw new ConfigError(
+      undefined,
+      "scenario",
+      `is "${name}", which is not a lab; valid names: ${valid}`,
+    );
   }
   return found;
 }
 
-/** Runs the scenario the stack's config names and returns its stack outputs. */
+/**
+ * Runs the scenario the stack's config names and returns its stack outputs.
+ *
+ * A plain `Error` thrown while the lab is built is a component refusing an argument (the
+ * components validate before creating anything, and their messages name the argument), so it
+ * reaches `pulumi up` as its message alone, like a ConfigError. Other errors (TypeError and the
+ * like) are bugs and keep their stack.
+ */
 export function runProgram(config: pulumi.Config = new pulumi.Config()): Record<string, unknown> {
   const scenario = findScenario(config.get("scenario"));
-  const result = scenario.run(new ScenarioConfig(scenario.name, scenario.config, config));
+  let result: ScenarioResult;
+  try {
+    result = scenario.run(new ScenarioConfig(scenario.name, scenario.config, config));
+  } catch (e) {
+    if (e instanceof Error && e.constructor === Error) {
+      throw new UserError(`scenario ${scenario.name}: ${e.message}`, { cause: e });
+    }
+    throw e;
+  }
   return {
     scenario: scenario.name,
     ...result.outputs,

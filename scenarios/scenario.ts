@@ -191,9 +191,25 @@ export class ScenarioConfig {
   }
 }
 
-export class ConfigError extends Error {
-  constructor(scenario: string, key: string, problem: string) {
-    super(`config "${key}" (scenario ${scenario}) ${problem}`);
-    this.name = "ConfigError";
+/**
+ * A refusal the user fixes by changing config or an argument: the message names it and says how.
+ * Under `pulumi up` it reaches the user as that one line. A `pulumi.RunError` is printed without
+ * its stack (@pulumi/pulumi 3.248.0, cmd/run/run.js, `uncaughtHandler`), but that handler then
+ * formats every uncaught error with `util.inspect` for a tracing span; for an error thrown inside
+ * an `apply` the lazily built, source-mapped stack makes that take 30-50 s and ~3.5 GB on Node 20.
+ * So the stack is set to the one line when the error is made, and nothing is left to format.
+ */
+export class UserError extends pulumi.RunError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.stack = `${this.name}: ${message}`;
+  }
+}
+
+/** A config value the lab refuses. Throw it inside an `apply` too, where a check needs a resolved value. */
+export class ConfigError extends UserError {
+  constructor(scenario: string | undefined, key: string, problem: string) {
+    super(`config "${key}"${scenario === undefined ? "" : ` (scenario ${scenario})`} ${problem}`);
   }
 }

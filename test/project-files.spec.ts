@@ -36,7 +36,7 @@ describe("project files", () => {
 
   it("names the project and the nodejs runtime", () => {
     assert.equal(project.name, "vpc-endpoint-labs");
-    assert.equal(project.runtime, "nodejs");
+    assert.equal((project.runtime as { name: string }).name, "nodejs");
   });
 
   it("declares exactly the config keys the code reads", () => {
