@@ -112,6 +112,10 @@ export interface ProgramRun {
   /** CPU time (user + system) of the program's process at the last sample, in ms: steadier
    * than wall time on a shared machine. */
   cpuMs?: number;
+  /** CPU time of the program's process when its first resource arrived, in ms. */
+  startCpuMs?: number;
+  /** CPU time of the program's process when its first error arrived, in ms. */
+  firstErrorCpuMs?: number;
 }
 
 export interface RunOptions {
@@ -146,6 +150,19 @@ function plain(struct: Struct | undefined): Record<string, unknown> {
   return pulumi.runtime.deserializeProperties(struct ?? new Struct()) as Record<string, unknown>;
 }
 
+/** CPU time (user + system) a live process has used, in ms; undefined once it has exited. */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name, in ticks of
+    // 1/100 s (USER_HZ).
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 type Unary<Req, Res> = (call: { request: Req }, callback: grpc.sendUnaryData<Res>) => void;
 
 function unimplemented(name: string): Unary<unknown, unknown> {
@@ -165,6 +182,10 @@ export async function runLikeTheCli(options: RunOptions): Promise<ProgramRun> {
   let stackUrn: string | undefined;
   let started = 0;
   let startMs: number | undefined;
+  let startCpuMs: number | undefined;
+  let firstErrorCpuMs: number | undefined;
+  // Set once the program is spawned; the handlers read it.
+  const program: { pid?: number } = {};
 
   const urnOf = (parent: string, type: string, name: string): string => {
     const parentType = parent ? parent.split("::")[2] : "";
@@ -183,7 +204,10 @@ export async function runLikeTheCli(options: RunOptions): Promise<ProgramRun> {
       const req = call.request;
       const urn = urnOf(req.getParent(), req.getType(), req.getName());
       if (req.getType() !== "pulumi:pulumi:Stack") {
-        startMs ??= Date.now() - started;
+        if (startMs === undefined) {
+          startMs = Date.now() - started;
+          startCpuMs = options.measure ? cpuMsOf(program.pid) : undefined;
+        }
       }
       registrations.push({
         type: req.getType(),
@@ -261,6 +285,9 @@ export async function runLikeTheCli(options: RunOptions): Promise<ProgramRun> {
   });
   server.addService(EngineService, {
     log: ((call, callback) => {
+      if (call.request.getSeverity() === enginepb.LogSeverity.ERROR && options.measure) {
+        firstErrorCpuMs ??= cpuMsOf(program.pid);
+      }
       logs.push({
         severity: SEVERITIES[call.request.getSeverity()] ?? "error",
         message: call.request.getMessage(),
@@ -314,17 +341,15 @@ export async function runLikeTheCli(options: RunOptions): Promise<ProgramRun> {
   child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
 
+  program.pid = child.pid;
   let peakKb = 0;
-  let cpuTicks = 0;
+  let cpuMs: number | undefined;
   const sampler = options.measure
     ? setInterval(() => {
         try {
           const status = fs.readFileSync(`/proc/${child.pid}/status`, "utf8");
           peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
-          // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name.
-          const stat = fs.readFileSync(`/proc/${child.pid}/stat`, "utf8");
-          const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-          cpuTicks = Number(fields[11]) + Number(fields[12]);
+          cpuMs = cpuMsOf(child.pid) ?? cpuMs;
         } catch {
           // The process has exited between samples; the last sample stands.
         }
@@ -354,7 +379,8 @@ export async function runLikeTheCli(options: RunOptions): Promise<ProgramRun> {
     firstErrorMs: logs.find((l) => l.severity === "error")?.atMs,
     totalMs,
     peakRssMb: options.measure ? Math.round(peakKb / 1024) : undefined,
-    // USER_HZ is 100 on Linux.
-    cpuMs: options.measure ? cpuTicks * 10 : undefined,
+    cpuMs,
+    startCpuMs,
+    firstErrorCpuMs,
   };
 }
