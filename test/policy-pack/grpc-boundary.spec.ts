@@ -164,7 +164,7 @@ describe("policy pack over gRPC, started as the Pulumi CLI starts it", function 
 
     it("sends an initial config whose every entry states its enforcement level", () => {
       const config = info.getInitialconfigMap();
-      assert.strictEqual(config.getLength(), 8);
+      assert.strictEqual(config.getLength(), 9);
       assert.strictEqual(
         levelName(config.get("s3-bucket-requires-vpce")!.getEnforcementlevel()),
         "mandatory",

@@ -13,7 +13,7 @@ import { PACK_DIR, REPO_ROOT, ensurePackBuilt } from "../../harness/pack-process
 
 describe("policy pack structure", () => {
   it("names every policy in kebab-case and describes it with 'Checks that ...'", () => {
-    assert.strictEqual(rules.length, 8);
+    assert.strictEqual(rules.length, 9);
     for (const rule of rules) {
       assert.match(rule.name, /^[a-z0-9]+(-[a-z0-9]+)+$/, rule.name);
       assert.match(rule.description, /^Checks that /, rule.name);
