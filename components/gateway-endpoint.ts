@@ -1,11 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assertSupports, AwsEndpointService, serviceNameFor } from "./endpoint-services";
+import { assertSupports, AwsServiceEntry, serviceNameFor } from "./service-catalog";
 
 export interface GatewayEndpointArgs {
   vpcId: pulumi.Input<string>;
   /** S3 or DynamoDB, from `AwsService`. */
-  service: AwsEndpointService;
+  service: AwsServiceEntry;
   /**
    * Route tables that get a route to the service's prefix list. Required: which subnets take
    * the private path is the lab's decision, never a default.
@@ -24,7 +24,7 @@ export interface GatewayEndpointArgs {
  */
 export class GatewayEndpoint extends pulumi.ComponentResource {
   readonly endpoint: aws.ec2.VpcEndpoint;
-  readonly service: AwsEndpointService;
+  readonly service: AwsServiceEntry;
   readonly endpointId: pulumi.Output<string>;
   /** The service's prefix list, for security group rules (`pl-...`). */
   readonly prefixListId: pulumi.Output<string>;

@@ -3,10 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   assertPrivateDnsMode,
   assertSupports,
-  EndpointService,
+  ServiceEntry,
   PrivateDnsMode,
   serviceNameFor,
-} from "./endpoint-services";
+} from "./service-catalog";
 import { GatewayEndpoint } from "./gateway-endpoint";
 import { addRule } from "./sg-rules";
 
@@ -19,7 +19,7 @@ export interface VpcDnsFlags {
 export interface InterfaceEndpointArgs {
   vpcId: pulumi.Input<string>;
   /** An entry of `AwsService`, or `customService(...)` for an endpoint service of your own. */
-  service: EndpointService;
+  service: ServiceEntry;
   /**
    * Subnets for the endpoint's network interfaces, one per AZ (each one is billed by the hour).
    * May be a list known only at deploy time, such as subnets picked by an endpoint service's AZs.
@@ -56,7 +56,7 @@ export interface InterfaceEndpointArgs {
  */
 export class InterfaceEndpoint extends pulumi.ComponentResource {
   readonly endpoint: aws.ec2.VpcEndpoint;
-  readonly service: EndpointService;
+  readonly service: ServiceEntry;
   readonly privateDns: PrivateDnsMode;
   /** The group this component created, when it created one. */
   readonly securityGroup?: aws.ec2.SecurityGroup;

@@ -17,10 +17,10 @@ import {
   regionAndAccount,
   routeTableIdOf,
   sgRulesOf,
-  T,
   vpcDnsOf,
 } from "./network";
-import { Peer, SgRule } from "./security-groups";
+import { TYPE } from "./type-tokens";
+import { ConnectionEnd, SgRuleFact } from "./security-groups";
 
 /** What the model predicts for one expectation. */
 export interface Verdict {
@@ -46,7 +46,7 @@ export interface Context {
   lk: Lookup;
   region: string;
   account: string;
-  rules: SgRule[];
+  rules: SgRuleFact[];
 }
 
 export function contextOf(lk: Lookup): Context {
@@ -62,7 +62,7 @@ export type Client =
 export function clientOf(ctx: Context, name: string): Client {
   const host = findHost(ctx.lk, name);
   if (host) return { kind: "host", host };
-  let user = findOwned(ctx.lk, name, T.user, ["-user"]);
+  let user = findOwned(ctx.lk, name, TYPE.user, ["-user"]);
   if (!user && ctx.lk.named(name).length > 0) {
     const types = [...new Set(ctx.lk.named(name).map((r) => r.type))].join(", ");
     throw new ModelError(
@@ -70,7 +70,7 @@ export function clientOf(ctx: Context, name: string): Client {
     );
   }
   // A lab that creates one IAM user creates it for the outside client to use.
-  const users = ctx.lk.ofType(T.user);
+  const users = ctx.lk.ofType(TYPE.user);
   user ??= users.length === 1 ? users[0] : undefined;
   if (user) {
     const identity = userIdentity(ctx.lk, user);
@@ -117,12 +117,12 @@ export function tableOf(ctx: Context, host: Host): { id?: string; urn?: string }
   if (!host.subnetId) return {};
   const id = routeTableIdOf(ctx.lk, host.subnetId, host.vpcId);
   const resource = id
-    ? (ctx.lk.byId(T.routeTable, id) ?? ctx.lk.byId(T.defaultRouteTable, id))
+    ? (ctx.lk.byId(TYPE.routeTable, id) ?? ctx.lk.byId(TYPE.defaultRouteTable, id))
     : undefined;
   return { id, urn: resource?.urn };
 }
 
-export function hostPeer(host: Host): Peer {
+export function hostPeer(host: Host): ConnectionEnd {
   const address = host.privateIp ?? host.subnetCidr;
   return {
     cidrs: address ? [address] : [],
@@ -182,7 +182,7 @@ export function interfaceEndpoint(ctx: Context, name: string): Endpoint {
 /** The service's default name, or a bucket's virtual-hosted name when the request is about one. */
 export function defaultName(ctx: Context, to: Extract<Target, { kind: "aws-service" }>): string {
   if (to.service === "s3" && to.resource) {
-    const bucket = findOwned(ctx.lk, to.resource, T.bucket, ["-bucket"]);
+    const bucket = findOwned(ctx.lk, to.resource, TYPE.bucket, ["-bucket"]);
     const name = str(bucket, "bucket") ?? (bucket ? idOf(bucket) : undefined);
     if (name) return `${name}.s3.${ctx.region}.amazonaws.com`;
   }
@@ -195,7 +195,7 @@ export function endpointName(ctx: Context, endpoint: Endpoint, to: Target): stri
   if (!name.startsWith("*.")) return name;
   const bucket =
     to.kind === "aws-service" && to.resource
-      ? findOwned(ctx.lk, to.resource, T.bucket, ["-bucket"])
+      ? findOwned(ctx.lk, to.resource, TYPE.bucket, ["-bucket"])
       : undefined;
   return `${str(bucket, "bucket") ?? "bucket"}${name.slice(1)}`;
 }

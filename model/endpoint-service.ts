@@ -15,9 +15,10 @@ import {
 import { resolveEndpointName } from "./dns";
 import { GraphResource } from "./graph";
 import { idOf, str, strs } from "./lookup";
-import { hostOf, T } from "./network";
+import { hostOf } from "./network";
+import { TYPE } from "./type-tokens";
 import { reachInterfaceEndpoint } from "./paths";
-import { allowingRule, describeRule, Peer } from "./security-groups";
+import { allowingRule, describeRule, ConnectionEnd } from "./security-groups";
 
 export function endpointServiceRequest(
   ctx: Context,
@@ -36,7 +37,7 @@ export function endpointServiceRequest(
   if (!reach.ok) return verdict("times-out", reach.why, [start, ...reach.path]);
 
   const service = ctx.lk
-    .ofType(T.endpointService)
+    .ofType(TYPE.vpcEndpointService)
     .find((s) => s.props.serviceName === endpoint.serviceName);
   if (!service) {
     if (endpoint.state && endpoint.state !== "available") {
@@ -55,11 +56,11 @@ export function endpointServiceRequest(
   const path = [start, ...reach.path, service.urn];
   if (service.props.acceptanceRequired !== false) {
     const accepter = ctx.lk
-      .ofType(T.connectionAccepter)
+      .ofType(TYPE.vpcEndpointConnectionAccepter)
       .find(
         (a) =>
           a.props.vpcEndpointId === endpoint.id ||
-          ctx.lk.ref(a, "vpcEndpointId", T.vpcEndpoint) === endpoint.resource,
+          ctx.lk.ref(a, "vpcEndpointId", TYPE.vpcEndpoint) === endpoint.resource,
       );
     if (!accepter) {
       return verdict(
@@ -96,17 +97,17 @@ function nlbBackend(
   const lbs = lbArns.length
     ? lbArns.map(
         (a) =>
-          ctx.lk.byId(T.loadBalancer, a) ??
-          ctx.lk.ofType(T.loadBalancer).find((l) => l.props.arn === a),
+          ctx.lk.byId(TYPE.loadBalancer, a) ??
+          ctx.lk.ofType(TYPE.loadBalancer).find((l) => l.props.arn === a),
       )
-    : ctx.lk.refs(service, "networkLoadBalancerArns", T.loadBalancer);
+    : ctx.lk.refs(service, "networkLoadBalancerArns", TYPE.loadBalancer);
   const problems: string[] = [];
   for (const lb of lbs) {
     if (!lb) continue;
     const lbArn = str(lb, "arn") ?? idOf(lb);
     const lbName = str(lb, "name") ?? lb.name;
     const listener = ctx.lk
-      .ofType(T.listener)
+      .ofType(TYPE.listener)
       .find((l) => l.props.loadBalancerArn === lbArn && Number(l.props.port) === port);
     if (!listener) {
       problems.push(`load balancer ${lbName} has no listener on port ${port}`);
@@ -118,14 +119,14 @@ function nlbBackend(
     const groups = (actions as Record<string, unknown>[])
       .map((a) => a?.targetGroupArn)
       .filter((a): a is string => typeof a === "string");
-    const lbSubnets = ctx.lk.refs(lb, "subnets", T.subnet);
-    const lbPeer: Peer = {
+    const lbSubnets = ctx.lk.refs(lb, "subnets", TYPE.subnet);
+    const lbPeer: ConnectionEnd = {
       cidrs: lbSubnets.map((s) => str(s, "cidrBlock")).filter((c): c is string => !!c),
       prefixListIds: [],
       securityGroupIds: strs(lb, "securityGroups"),
     };
     const attachments = ctx.lk
-      .ofType(T.targetGroupAttachment)
+      .ofType(TYPE.targetGroupAttachment)
       .filter((a) => groups.includes(str(a, "targetGroupArn") ?? ""));
     if (attachments.length === 0) {
       problems.push(
@@ -134,7 +135,7 @@ function nlbBackend(
       continue;
     }
     for (const attachment of attachments) {
-      const instance = ctx.lk.byId(T.instance, attachment.props.targetId);
+      const instance = ctx.lk.byId(TYPE.instance, attachment.props.targetId);
       if (!instance) continue;
       const backend = hostOf(ctx.lk, instance.name, instance);
       const targetPort = typeof attachment.props.port === "number" ? attachment.props.port : port;

@@ -19,9 +19,10 @@ import {
 import { GraphResource } from "./graph";
 import { authorize } from "./iam";
 import { idOf, str, strs } from "./lookup";
-import { Host, routesOf, T, vpcIdOf } from "./network";
+import { Host, routesOf, vpcIdOf } from "./network";
+import { TYPE } from "./type-tokens";
 import { describeRoute, selectRoute } from "./routing";
-import { allowingRule, describeRule, Peer } from "./security-groups";
+import { allowingRule, describeRule, ConnectionEnd } from "./security-groups";
 
 export function instanceRequest(
   ctx: Context,
@@ -110,13 +111,13 @@ function fromOutside(
   port: number,
 ): Verdict {
   const eices = ctx.lk
-    .ofType(T.instanceConnectEndpoint)
+    .ofType(TYPE.instanceConnectEndpoint)
     .filter((e) => vpcIdOf(ctx.lk, e) === target.vpcId);
   const problems: string[] = [];
   for (const eice of eices) {
     const id = idOf(eice) ?? eice.name;
     const groups = strs(eice, "securityGroupIds");
-    const subnet = ctx.lk.ref(eice, "subnetId", T.subnet);
+    const subnet = ctx.lk.ref(eice, "subnetId", TYPE.subnet);
     const egress = allowingRule(ctx.rules, "egress", groups, hostPeer(target), port);
     if (!egress) {
       problems.push(
@@ -126,7 +127,7 @@ function fromOutside(
     }
     // With preserveClientIp the host sees the caller's own (public) address, not the endpoint's.
     const preserve = eice.props.preserveClientIp === true;
-    const source: Peer = preserve
+    const source: ConnectionEnd = preserve
       ? { cidrs: [ANYWHERE], prefixListIds: [], securityGroupIds: [] }
       : {
           cidrs: subnet && str(subnet, "cidrBlock") ? [str(subnet, "cidrBlock")!] : [],

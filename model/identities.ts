@@ -5,7 +5,8 @@
 import { GraphResource } from "./graph";
 import { PolicySource } from "./iam";
 import { idOf, Lookup, str, strs } from "./lookup";
-import { Host, T } from "./network";
+import { Host } from "./network";
+import { TYPE } from "./type-tokens";
 
 /** An IAM identity: its ARN and every policy that applies to it. */
 export interface Identity {
@@ -20,17 +21,18 @@ export interface Identity {
 export function hostIdentity(lk: Lookup, host: Host): Identity | undefined {
   const profileName = str(host.instance, "iamInstanceProfile");
   const profile =
-    lk.ref(host.instance, "iamInstanceProfile", T.instanceProfile) ??
-    lk.ofType(T.instanceProfile).find((p) => p.props.name === profileName);
+    lk.ref(host.instance, "iamInstanceProfile", TYPE.instanceProfile) ??
+    lk.ofType(TYPE.instanceProfile).find((p) => p.props.name === profileName);
   if (!profile) return undefined;
   const roleName = str(profile, "role");
   const role =
-    lk.ref(profile, "role", T.role) ?? lk.ofType(T.role).find((r) => r.props.name === roleName);
+    lk.ref(profile, "role", TYPE.role) ??
+    lk.ofType(TYPE.role).find((r) => r.props.name === roleName);
   if (!role) return undefined;
   const name = str(role, "name") ?? role.name;
   const arn = str(role, "arn") ?? "";
   const policies: PolicySource[] = [];
-  for (const p of lk.ofType(T.rolePolicy)) {
+  for (const p of lk.ofType(TYPE.rolePolicy)) {
     if (namesPrincipal(lk, p, "role", role, name)) {
       policies.push({
         kind: "identity",
@@ -50,7 +52,7 @@ export function hostIdentity(lk: Lookup, host: Host): Identity | undefined {
   const attached = [
     ...strs(role, "managedPolicyArns"),
     ...lk
-      .ofType(T.rolePolicyAttachment)
+      .ofType(TYPE.rolePolicyAttachment)
       .filter((a) => namesPrincipal(lk, a, "role", role, name))
       .map((a) => policyArnOf(lk, a)),
   ];
@@ -63,7 +65,7 @@ export function userIdentity(lk: Lookup, user: GraphResource): Identity {
   const name = str(user, "name") ?? user.name;
   const arn = str(user, "arn") ?? "";
   const policies: PolicySource[] = [];
-  for (const p of lk.ofType(T.userPolicy)) {
+  for (const p of lk.ofType(TYPE.userPolicy)) {
     if (namesPrincipal(lk, p, "user", user, name)) {
       policies.push({
         kind: "identity",
@@ -73,21 +75,21 @@ export function userIdentity(lk: Lookup, user: GraphResource): Identity {
     }
   }
   const attached = lk
-    .ofType(T.userPolicyAttachment)
+    .ofType(TYPE.userPolicyAttachment)
     .filter((a) => namesPrincipal(lk, a, "user", user, name))
     .map((a) => policyArnOf(lk, a));
   const groups = new Set<string>([
     ...lk
-      .ofType(T.groupMembership)
+      .ofType(TYPE.groupMembership)
       .filter((m) => strs(m, "users").includes(name))
       .map((m) => str(m, "group") ?? ""),
     ...lk
-      .ofType(T.userGroupMembership)
+      .ofType(TYPE.userGroupMembership)
       .filter((m) => m.props.user === name)
       .flatMap((m) => strs(m, "groups")),
   ]);
   for (const group of groups) {
-    for (const p of lk.ofType(T.groupPolicy)) {
+    for (const p of lk.ofType(TYPE.groupPolicy)) {
       if (p.props.group === group) {
         policies.push({
           kind: "identity",
@@ -98,7 +100,7 @@ export function userIdentity(lk: Lookup, user: GraphResource): Identity {
     }
     attached.push(
       ...lk
-        .ofType(T.groupPolicyAttachment)
+        .ofType(TYPE.groupPolicyAttachment)
         .filter((a) => a.props.group === group)
         .map((a) => policyArnOf(lk, a)),
     );
@@ -123,13 +125,13 @@ function namesPrincipal(
 function policyArnOf(lk: Lookup, attachment: GraphResource): string {
   const arn = str(attachment, "policyArn");
   if (arn) return arn;
-  const policy = lk.ref(attachment, "policyArn", T.policy);
+  const policy = lk.ref(attachment, "policyArn", TYPE.policy);
   return str(policy, "arn") ?? "";
 }
 
 /** A managed policy by ARN: the stack's own, or one of the few AWS managed ones the model knows. */
 function managedPolicy(lk: Lookup, arn: string): PolicySource {
-  const own = lk.byId(T.policy, arn) ?? lk.ofType(T.policy).find((p) => p.props.arn === arn);
+  const own = lk.byId(TYPE.policy, arn) ?? lk.ofType(TYPE.policy).find((p) => p.props.arn === arn);
   if (own) {
     return {
       kind: "identity",

@@ -8,52 +8,9 @@ import { GraphResource } from "./graph";
 import { EndpointDns, VpcDns } from "./dns";
 import { idOf, Lookup, str, strs } from "./lookup";
 import { RouteEntry, routeTarget } from "./routing";
-import { RulePeer, SgRule } from "./security-groups";
-
-export const T = {
-  vpc: "aws:ec2/vpc:Vpc",
-  subnet: "aws:ec2/subnet:Subnet",
-  routeTable: "aws:ec2/routeTable:RouteTable",
-  defaultRouteTable: "aws:ec2/defaultRouteTable:DefaultRouteTable",
-  route: "aws:ec2/route:Route",
-  routeTableAssociation: "aws:ec2/routeTableAssociation:RouteTableAssociation",
-  mainRouteTableAssociation: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
-  natGateway: "aws:ec2/natGateway:NatGateway",
-  eip: "aws:ec2/eip:Eip",
-  eipAssociation: "aws:ec2/eipAssociation:EipAssociation",
-  instance: "aws:ec2/instance:Instance",
-  securityGroup: "aws:ec2/securityGroup:SecurityGroup",
-  sgRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
-  ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  egressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-  vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
-  endpointRouteTableAssociation:
-    "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation",
-  endpointService: "aws:ec2/vpcEndpointService:VpcEndpointService",
-  connectionAccepter: "aws:ec2/vpcEndpointConnectionAccepter:VpcEndpointConnectionAccepter",
-  instanceConnectEndpoint: "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint",
-  loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
-  listener: "aws:lb/listener:Listener",
-  targetGroupAttachment: "aws:lb/targetGroupAttachment:TargetGroupAttachment",
-  bucket: "aws:s3/bucket:Bucket",
-  bucketV2: "aws:s3/bucketV2:BucketV2",
-  bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
-  table: "aws:dynamodb/table:Table",
-  tableResourcePolicy: "aws:dynamodb/resourcePolicy:ResourcePolicy",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-  instanceProfile: "aws:iam/instanceProfile:InstanceProfile",
-  policy: "aws:iam/policy:Policy",
-  user: "aws:iam/user:User",
-  userPolicy: "aws:iam/userPolicy:UserPolicy",
-  userPolicyAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
-  group: "aws:iam/group:Group",
-  groupPolicy: "aws:iam/groupPolicy:GroupPolicy",
-  groupPolicyAttachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
-  groupMembership: "aws:iam/groupMembership:GroupMembership",
-  userGroupMembership: "aws:iam/userGroupMembership:UserGroupMembership",
-} as const;
+import { RulePeer, SgRuleFact } from "./security-groups";
+import { awsServiceOf } from "./service-name";
+import { TYPE } from "./type-tokens";
 
 /** A lab host: an EC2 instance and where it sits. */
 export interface Host {
@@ -78,7 +35,7 @@ export interface Endpoint {
   id: string;
   type: "Gateway" | "Interface" | "GatewayLoadBalancer";
   serviceName: string;
-  /** s3, dynamodb, cloudformation... for AWS services; undefined for endpoint services. */
+  /** s3, dynamodb, cloudformation... for AWS services; undefined for endpoint services (service-name.ts). */
   service?: string;
   vpcId?: string;
   /** Gateway: route tables holding its prefix-list route. */
@@ -132,16 +89,16 @@ function firstDescendant(lk: Lookup, urn: string, type: string): GraphResource |
 /** The host an expectation names (a LabInstance component, or an instance), or undefined. */
 export function findHost(lk: Lookup, name: string): Host | undefined {
   const instance =
-    findOwned(lk, name, T.instance, ["-instance"]) ??
-    lk.ofType(T.instance).find((i) => (i.props.tags as Record<string, unknown>)?.Name === name);
+    findOwned(lk, name, TYPE.instance, ["-instance"]) ??
+    lk.ofType(TYPE.instance).find((i) => (i.props.tags as Record<string, unknown>)?.Name === name);
   return instance ? hostOf(lk, name, instance) : undefined;
 }
 
 export function hostOf(lk: Lookup, name: string, instance: GraphResource): Host {
   const id = idOf(instance) ?? instance.name;
-  const subnet = lk.ref(instance, "subnetId", T.subnet);
+  const subnet = lk.ref(instance, "subnetId", TYPE.subnet);
   const subnetId = subnet ? idOf(subnet) : str(instance, "subnetId");
-  const groups = lk.refs(instance, "vpcSecurityGroupIds", T.securityGroup);
+  const groups = lk.refs(instance, "vpcSecurityGroupIds", TYPE.securityGroup);
   const groupIds = [
     ...new Set([
       ...strs(instance, "vpcSecurityGroupIds"),
@@ -166,22 +123,22 @@ function publicIpOf(lk: Lookup, instance: GraphResource, id: string): string | u
   const own = str(instance, "publicIp");
   if (own) return own;
   const eip =
-    lk.ofType(T.eip).find((e) => e.props.instance === id) ??
+    lk.ofType(TYPE.eip).find((e) => e.props.instance === id) ??
     lk
-      .ofType(T.eipAssociation)
+      .ofType(TYPE.eipAssociation)
       .filter((a) => a.props.instanceId === id)
-      .map((a) => lk.byId(T.eip, a.props.allocationId))
+      .map((a) => lk.byId(TYPE.eip, a.props.allocationId))
       .find((e) => e !== undefined);
   return str(eip, "publicIp") ?? (eip ? "an Elastic IP" : undefined);
 }
 
 /** The VPC id of a resource with a `vpcId` (or, through its subnet, a `subnetId`). */
 export function vpcIdOf(lk: Lookup, resource: GraphResource): string | undefined {
-  const vpc = lk.ref(resource, "vpcId", T.vpc);
+  const vpc = lk.ref(resource, "vpcId", TYPE.vpc);
   if (vpc) return idOf(vpc);
   const own = str(resource, "vpcId");
   if (own) return own;
-  const subnet = lk.ref(resource, "subnetId", T.subnet);
+  const subnet = lk.ref(resource, "subnetId", TYPE.subnet);
   return subnet ? vpcIdOf(lk, subnet) : undefined;
 }
 
@@ -190,7 +147,7 @@ export function vpcIdOf(lk: Lookup, resource: GraphResource): string | undefined
  * have created a private DNS endpoint in it otherwise.
  */
 export function vpcDnsOf(lk: Lookup, vpcId: string): VpcDns {
-  const vpc = lk.byId(T.vpc, vpcId);
+  const vpc = lk.byId(TYPE.vpc, vpcId);
   if (!vpc) return { vpcId, enableDnsSupport: true, enableDnsHostnames: true };
   return {
     vpcId,
@@ -202,10 +159,10 @@ export function vpcDnsOf(lk: Lookup, vpcId: string): VpcDns {
 
 /** The VPC's IPv4 blocks (the local route). */
 export function vpcCidrsOf(lk: Lookup, vpcId: string): string[] {
-  const vpc = lk.byId(T.vpc, vpcId);
+  const vpc = lk.byId(TYPE.vpc, vpcId);
   const own = str(vpc, "cidrBlock");
   const extra = lk
-    .ofType("aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation")
+    .ofType(TYPE.vpcIpv4CidrBlockAssociation)
     .filter((a) => a.props.vpcId === vpcId)
     .map((a) => str(a, "cidrBlock"))
     .filter((c): c is string => !!c);
@@ -220,17 +177,17 @@ export function routeTableIdOf(
 ): string | undefined {
   const explicit = lk.cached("routeTableBySubnet", () => {
     const map = new Map<string, string>();
-    for (const a of lk.ofType(T.routeTableAssociation)) {
-      const subnet = str(a, "subnetId") ?? idOfRef(lk, a, "subnetId", T.subnet);
-      const table = str(a, "routeTableId") ?? idOfRef(lk, a, "routeTableId", T.routeTable);
+    for (const a of lk.ofType(TYPE.routeTableAssociation)) {
+      const subnet = str(a, "subnetId") ?? idOfRef(lk, a, "subnetId", TYPE.subnet);
+      const table = str(a, "routeTableId") ?? idOfRef(lk, a, "routeTableId", TYPE.routeTable);
       if (subnet && table) map.set(subnet, table);
     }
     return map;
   });
   const found = explicit.get(subnetId);
   if (found || !vpcId) return found;
-  const main = lk.ofType(T.mainRouteTableAssociation).find((a) => a.props.vpcId === vpcId);
-  const vpc = lk.byId(T.vpc, vpcId);
+  const main = lk.ofType(TYPE.mainRouteTableAssociation).find((a) => a.props.vpcId === vpcId);
+  const vpc = lk.byId(TYPE.vpc, vpcId);
   return (
     str(main, "routeTableId") ?? str(vpc, "mainRouteTableId") ?? str(vpc, "defaultRouteTableId")
   );
@@ -248,7 +205,8 @@ export function routesOf(
   vpcId: string | undefined,
 ): RouteEntry[] {
   const byTable = lk.cached("routesByTable", () => collectRoutes(lk));
-  const table = lk.byId(T.routeTable, routeTableId) ?? lk.byId(T.defaultRouteTable, routeTableId);
+  const table =
+    lk.byId(TYPE.routeTable, routeTableId) ?? lk.byId(TYPE.defaultRouteTable, routeTableId);
   const vpc = vpcId ?? (table ? vpcIdOf(lk, table) : undefined);
   const local: RouteEntry[] = (vpc ? vpcCidrsOf(lk, vpc) : []).map((cidr) => ({
     destination: { cidr },
@@ -286,11 +244,11 @@ function collectRoutes(lk: Lookup): Map<string, RouteEntry[]> {
     }
     return undefined;
   };
-  for (const r of lk.ofType(T.route)) {
-    const table = str(r, "routeTableId") ?? idOfRef(lk, r, "routeTableId", T.routeTable);
+  for (const r of lk.ofType(TYPE.route)) {
+    const table = str(r, "routeTableId") ?? idOfRef(lk, r, "routeTableId", TYPE.routeTable);
     add(table, entry(r.props, "destinationCidrBlock", r.urn));
   }
-  for (const t of [...lk.ofType(T.routeTable), ...lk.ofType(T.defaultRouteTable)]) {
+  for (const t of [...lk.ofType(TYPE.routeTable), ...lk.ofType(TYPE.defaultRouteTable)]) {
     const inline = t.props.routes;
     if (!Array.isArray(inline)) continue;
     for (const fields of inline) {
@@ -330,7 +288,7 @@ function collectRoutes(lk: Lookup): Map<string, RouteEntry[]> {
 export function prefixListBlocks(lk: Lookup): Map<string, string[]> {
   return lk.cached("prefixListBlocks", () => {
     const map = new Map<string, string[]>();
-    for (const e of lk.ofType(T.vpcEndpoint)) {
+    for (const e of lk.ofType(TYPE.vpcEndpoint)) {
       const pl = str(e, "prefixListId");
       if (pl) map.set(pl, strs(e, "cidrBlocks"));
     }
@@ -341,14 +299,12 @@ export function prefixListBlocks(lk: Lookup): Map<string, string[]> {
 /** Every VPC endpoint in the graph, read once. */
 export function endpointsOf(lk: Lookup): Endpoint[] {
   return lk.cached("endpoints", () => {
-    const associations = lk.ofType(T.endpointRouteTableAssociation);
-    return lk.ofType(T.vpcEndpoint).map((r) => {
+    const associations = lk.ofType(TYPE.vpcEndpointRouteTableAssociation);
+    return lk.ofType(TYPE.vpcEndpoint).map((r) => {
       const id = idOf(r) ?? r.name;
       const serviceName = str(r, "serviceName") ?? "";
-      const custom =
-        serviceName.startsWith("com.amazonaws.vpce.") || !serviceName.startsWith("com.amazonaws.");
       const type = (str(r, "vpcEndpointType") ?? "Gateway") as Endpoint["type"];
-      const subnets = lk.refs(r, "subnetIds", T.subnet);
+      const subnets = lk.refs(r, "subnetIds", TYPE.subnet);
       const subnetIds = strs(r, "subnetIds");
       const dnsOptions = r.props.dnsOptions as Record<string, unknown> | undefined;
       const dnsEntries = Array.isArray(r.props.dnsEntries) ? r.props.dnsEntries : [];
@@ -357,7 +313,7 @@ export function endpointsOf(lk: Lookup): Endpoint[] {
         id,
         type,
         serviceName,
-        service: custom ? undefined : serviceName.split(".").pop(),
+        service: awsServiceOf(serviceName),
         vpcId: vpcIdOf(lk, r),
         routeTableIds: [
           ...new Set([
@@ -387,7 +343,7 @@ export function endpointsOf(lk: Lookup): Endpoint[] {
 
 /** The endpoint an expectation's `via` names (an endpoint component, or the endpoint). */
 export function findEndpoint(lk: Lookup, name: string): Endpoint | undefined {
-  const resource = findOwned(lk, name, T.vpcEndpoint, ["-vpce"]);
+  const resource = findOwned(lk, name, TYPE.vpcEndpoint, ["-vpce"]);
   return resource ? endpointsOf(lk).find((e) => e.resource === resource) : undefined;
 }
 
@@ -407,16 +363,16 @@ export function endpointDns(lk: Lookup): EndpointDns[] {
 }
 
 /** Every security group rule of the graph: rule resources and inline blocks. */
-export function sgRulesOf(lk: Lookup): SgRule[] {
+export function sgRulesOf(lk: Lookup): SgRuleFact[] {
   return lk.cached("sgRules", () => {
-    const rules: SgRule[] = [];
+    const rules: SgRuleFact[] = [];
     const groupId = (r: GraphResource) =>
-      str(r, "securityGroupId") ?? idOfRef(lk, r, "securityGroupId", T.securityGroup);
+      str(r, "securityGroupId") ?? idOfRef(lk, r, "securityGroupId", TYPE.securityGroup);
     const num = (v: unknown) => (typeof v === "number" ? v : undefined);
 
     for (const [type, direction] of [
-      [T.ingressRule, "ingress"],
-      [T.egressRule, "egress"],
+      [TYPE.securityGroupIngressRule, "ingress"],
+      [TYPE.securityGroupEgressRule, "egress"],
     ] as const) {
       for (const r of lk.ofType(type)) {
         const group = groupId(r);
@@ -433,7 +389,7 @@ export function sgRulesOf(lk: Lookup): SgRule[] {
         });
       }
     }
-    for (const r of lk.ofType(T.sgRule)) {
+    for (const r of lk.ofType(TYPE.securityGroupRule)) {
       const group = groupId(r);
       const direction = r.props.type === "egress" ? "egress" : "ingress";
       if (!group) continue;
@@ -457,7 +413,7 @@ export function sgRulesOf(lk: Lookup): SgRule[] {
         });
       }
     }
-    for (const g of lk.ofType(T.securityGroup)) {
+    for (const g of lk.ofType(TYPE.securityGroup)) {
       const group = idOf(g);
       if (!group) continue;
       for (const direction of ["ingress", "egress"] as const) {
@@ -501,7 +457,7 @@ function vpcRulePeer(lk: Lookup, r: GraphResource): RulePeer | undefined {
   if (pl) return { prefixListId: pl };
   const sg =
     str(r, "referencedSecurityGroupId") ??
-    idOfRef(lk, r, "referencedSecurityGroupId", T.securityGroup);
+    idOfRef(lk, r, "referencedSecurityGroupId", TYPE.securityGroup);
   return sg ? { securityGroupId: sg } : undefined;
 }
 
@@ -514,7 +470,7 @@ export function regionAndAccount(lk: Lookup): { region?: string; account?: strin
       );
       if (m) return { region: m[1], account: m[2] };
     }
-    for (const r of lk.ofType(T.subnet)) {
+    for (const r of lk.ofType(TYPE.subnet)) {
       const az = str(r, "availabilityZone");
       if (az) return { region: az.replace(/[a-z]$/, "") };
     }

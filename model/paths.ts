@@ -13,11 +13,11 @@ import {
   prefixListBlocks,
   routesOf,
   routeTableIdOf,
-  T,
   vpcIdOf,
 } from "./network";
+import { TYPE } from "./type-tokens";
 import { describeRoute, Destination, selectRoute } from "./routing";
-import { allowingRule, describeRule, Peer } from "./security-groups";
+import { allowingRule, describeRule, ConnectionEnd } from "./security-groups";
 
 export const HTTPS = 443;
 
@@ -87,7 +87,7 @@ export function reachPublic(
   const hop = route.target;
   const inTable = `${describeRoute(route)} in ${table.id}`;
   let via: string;
-  let peer: Peer = {
+  let peer: ConnectionEnd = {
     cidrs: target.cidrs,
     prefixListIds: target.prefixListIds,
     securityGroupIds: [],
@@ -157,7 +157,7 @@ function natToInternet(
 ):
   | { ok: true; via: string; publicIp?: string; urn?: string }
   | { ok: false; why: string; urn?: string } {
-  const nat = ctx.lk.byId(T.natGateway, natId);
+  const nat = ctx.lk.byId(TYPE.natGateway, natId);
   if (!nat) return { ok: true, via: "NAT gateway outside the graph, taken to reach the internet" };
   if (nat.props.connectivityType === "private") {
     return {
@@ -166,7 +166,7 @@ function natToInternet(
       urn: nat.urn,
     };
   }
-  const subnet = ctx.lk.ref(nat, "subnetId", T.subnet);
+  const subnet = ctx.lk.ref(nat, "subnetId", TYPE.subnet);
   const subnetId = subnet ? idOf(subnet) : str(nat, "subnetId");
   const vpcId = subnet ? vpcIdOf(ctx.lk, subnet) : undefined;
   const table = subnetId ? routeTableIdOf(ctx.lk, subnetId, vpcId) : undefined;
@@ -180,7 +180,7 @@ function natToInternet(
       urn: nat.urn,
     };
   }
-  const eip = ctx.lk.byId(T.eip, nat.props.allocationId);
+  const eip = ctx.lk.byId(TYPE.eip, nat.props.allocationId);
   return {
     ok: true,
     via: `${subnetId} routes to ${route.target.id}`,
@@ -229,7 +229,7 @@ export function reachInterfaceEndpoint(
     through = `through ${route.target.kind} ${route.target.id}`;
     path.unshift(table.urn, route.origin);
   }
-  const peerOfEndpoint: Peer = {
+  const peerOfEndpoint: ConnectionEnd = {
     cidrs: endpoint.subnetCidrs,
     prefixListIds: [],
     securityGroupIds: endpoint.securityGroupIds,

@@ -70,28 +70,34 @@ function matchLength(route: RouteEntry, destination: Destination): number {
 }
 
 /**
- * The target of a route given as Terraform/Pulumi route fields (an `aws:ec2/route:Route`, or an
- * entry of a route table's inline `routes`), or undefined when it names none.
+ * The fields of a route (an `aws:ec2/route:Route`, or an entry of a route table's inline
+ * `routes`) that name its target, each with the hop it makes. `gatewayId` takes an internet,
+ * virtual private or (in a stack export) endpoint gateway, told apart by the id's prefix. AWS
+ * allows one target per route, so the order only matters for a malformed route.
  */
+export const ROUTE_TARGET_FIELDS = [
+  ["gatewayId", undefined],
+  ["natGatewayId", "nat-gateway"],
+  ["vpcPeeringConnectionId", "peering"],
+  ["transitGatewayId", "transit-gateway"],
+  ["vpcEndpointId", "gateway-endpoint"],
+  ["egressOnlyGatewayId", "egress-only-gateway"],
+  ["networkInterfaceId", "network-interface"],
+] as const satisfies readonly (readonly [string, HopKind | undefined])[];
+
+/** The target of a route given as its fields, or undefined when it names none. */
 export function routeTarget(fields: Record<string, unknown>): Hop | undefined {
-  const text = (key: string) => {
-    const v = fields[key];
-    return typeof v === "string" && v !== "" ? v : undefined;
-  };
-  if (text("state") === "blackhole") return { kind: "blackhole", id: firstTarget(fields) ?? "" };
-  const gateway = text("gatewayId");
-  if (gateway) return { kind: gatewayKind(gateway), id: gateway };
-  const table: [string, HopKind][] = [
-    ["natGatewayId", "nat-gateway"],
-    ["vpcPeeringConnectionId", "peering"],
-    ["transitGatewayId", "transit-gateway"],
-    ["vpcEndpointId", "gateway-endpoint"],
-    ["egressOnlyGatewayId", "egress-only-gateway"],
-    ["networkInterfaceId", "network-interface"],
-  ];
-  for (const [key, kind] of table) {
-    const id = text(key);
-    if (id) return { kind, id };
+  const found = firstTarget(fields);
+  if (fields.state === "blackhole") return { kind: "blackhole", id: found?.id ?? "" };
+  return found && { kind: found.kind ?? gatewayKind(found.id), id: found.id };
+}
+
+function firstTarget(
+  fields: Record<string, unknown>,
+): { kind: HopKind | undefined; id: string } | undefined {
+  for (const [field, kind] of ROUTE_TARGET_FIELDS) {
+    const id = fields[field];
+    if (typeof id === "string" && id !== "") return { kind, id };
   }
   return undefined;
 }
@@ -102,21 +108,6 @@ function gatewayKind(id: string): HopKind {
   if (id.startsWith("vpce-")) return "gateway-endpoint";
   if (id.startsWith("nat-")) return "nat-gateway";
   return "internet-gateway";
-}
-
-function firstTarget(fields: Record<string, unknown>): string | undefined {
-  for (const key of [
-    "gatewayId",
-    "natGatewayId",
-    "vpcPeeringConnectionId",
-    "transitGatewayId",
-    "vpcEndpointId",
-    "networkInterfaceId",
-  ]) {
-    const v = fields[key];
-    if (typeof v === "string" && v !== "") return v;
-  }
-  return undefined;
 }
 
 /** One line naming a route: `0.0.0.0/0 -> igw-...`, `pl-... -> vpce-...`. */

@@ -9,7 +9,7 @@ import { covers } from "./addresses";
 export type RulePeer =
   { cidr: string } | { ipv6Cidr: string } | { prefixListId: string } | { securityGroupId: string };
 
-export interface SgRule {
+export interface SgRuleFact {
   /** The group the rule belongs to (sg-...). */
   groupId: string;
   direction: "ingress" | "egress";
@@ -26,7 +26,7 @@ export interface SgRule {
  * The other end of a connection: the addresses it uses (a /32, or the blocks it may use, such
  * as an endpoint's subnets), the prefix lists known to hold them, and its security groups.
  */
-export interface Peer {
+export interface ConnectionEnd {
   cidrs: readonly string[];
   prefixListIds: readonly string[];
   securityGroupIds: readonly string[];
@@ -37,12 +37,12 @@ export interface Peer {
  * undefined when none does (a group with no rule in a direction admits nothing).
  */
 export function allowingRule(
-  rules: readonly SgRule[],
+  rules: readonly SgRuleFact[],
   direction: "ingress" | "egress",
   groupIds: readonly string[],
-  peer: Peer,
+  peer: ConnectionEnd,
   port: number,
-): SgRule | undefined {
+): SgRuleFact | undefined {
   return rules.find(
     (r) =>
       r.direction === direction &&
@@ -52,7 +52,7 @@ export function allowingRule(
   );
 }
 
-export function admitsTcpPort(rule: SgRule, port: number): boolean {
+export function admitsTcpPort(rule: SgRuleFact, port: number): boolean {
   const protocol = rule.protocol.toLowerCase();
   if (protocol === "-1" || protocol === "all") return true;
   if (protocol !== "tcp" && protocol !== "6") return false;
@@ -62,7 +62,7 @@ export function admitsTcpPort(rule: SgRule, port: number): boolean {
   return port >= from && port <= to;
 }
 
-function matchesPeer(rulePeer: RulePeer, peer: Peer): boolean {
+function matchesPeer(rulePeer: RulePeer, peer: ConnectionEnd): boolean {
   if ("cidr" in rulePeer) return peer.cidrs.some((c) => covers(rulePeer.cidr, c));
   if ("prefixListId" in rulePeer) return peer.prefixListIds.includes(rulePeer.prefixListId);
   if ("securityGroupId" in rulePeer)
@@ -72,7 +72,7 @@ function matchesPeer(rulePeer: RulePeer, peer: Peer): boolean {
 }
 
 /** One line naming a rule: `egress tcp 443 to pl-...`. */
-export function describeRule(rule: SgRule): string {
+export function describeRule(rule: SgRuleFact): string {
   const p = rule.peer;
   const peer =
     "cidr" in p

@@ -8,7 +8,7 @@ import { Client, Context, hostLabel, requireOwned } from "./context";
 import { authorize, AuthRequest, PolicySource } from "./iam";
 import { idOf, str } from "./lookup";
 import { hostIdentity, Identity } from "./identities";
-import { T } from "./network";
+import { TYPE } from "./type-tokens";
 import { Reach } from "./paths";
 
 /** The one call each service's request stands for, as the labs' checks make it. */
@@ -29,11 +29,13 @@ export function authorizeServiceRequest(
   const policies: PolicySource[] = [];
   let resourceArn: string;
   if (spec.on === "bucket") {
-    const bucket = requireOwned(ctx, to.resource, [T.bucket, T.bucketV2], "S3 bucket", ["-bucket"]);
+    const bucket = requireOwned(ctx, to.resource, [TYPE.bucket, TYPE.bucketV2], "S3 bucket", [
+      "-bucket",
+    ]);
     const name = str(bucket, "bucket") ?? idOf(bucket) ?? bucket.name;
     resourceArn = str(bucket, "arn") ?? `arn:aws:s3:::${name}`;
     path.push(bucket.urn);
-    for (const p of ctx.lk.ofType(T.bucketPolicy)) {
+    for (const p of ctx.lk.ofType(TYPE.bucketPolicy)) {
       if (p.props.bucket === name || ctx.lk.ref(p, "bucket", bucket.type) === bucket) {
         policies.push({
           kind: "resource",
@@ -51,12 +53,12 @@ export function authorizeServiceRequest(
       });
     }
   } else {
-    const table = requireOwned(ctx, to.resource, [T.table], "DynamoDB table", ["-table"]);
+    const table = requireOwned(ctx, to.resource, [TYPE.table], "DynamoDB table", ["-table"]);
     const name = str(table, "name") ?? table.name;
     resourceArn =
       str(table, "arn") ?? `arn:aws:dynamodb:${ctx.region}:${ctx.account}:table/${name}`;
     path.push(table.urn);
-    for (const p of ctx.lk.ofType(T.tableResourcePolicy)) {
+    for (const p of ctx.lk.ofType(TYPE.dynamodbResourcePolicy)) {
       if (p.props.resourceArn === resourceArn) {
         policies.push({
           kind: "resource",

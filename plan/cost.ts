@@ -7,6 +7,8 @@
  * reported as unknown and left out of the total, so a total never looks cheaper than it is
  * without saying so.
  */
+import { decodeServiceName } from "../model/service-name";
+import { TYPE } from "../model/type-tokens";
 import { itemLabel, PRICE_TABLE, PriceItem, PriceTable, priceOf } from "./prices";
 
 /** What the estimator reads of a resource; the connectivity model's `GraphResource` fits. */
@@ -52,16 +54,6 @@ export interface CostEstimate {
   readonly sources: readonly string[];
 }
 
-const T = {
-  vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
-  eice: "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint",
-  nat: "aws:ec2/natGateway:NatGateway",
-  eip: "aws:ec2/eip:Eip",
-  instance: "aws:ec2/instance:Instance",
-  loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
-  loadBalancerAlias: "aws:alb/loadBalancer:LoadBalancer",
-} as const;
-
 /** One billable item of a resource, before pricing. */
 interface Charge {
   item: PriceItem;
@@ -73,7 +65,7 @@ interface Charge {
 export function chargesOf(resource: CostResource): Charge[] {
   const p = resource.props;
   switch (resource.type) {
-    case T.vpcEndpoint: {
+    case TYPE.vpcEndpoint: {
       const kind = String(p.vpcEndpointType ?? "Gateway");
       const service = shortService(p.serviceName);
       if (kind === "Gateway") {
@@ -98,16 +90,16 @@ export function chargesOf(resource: CostResource): Charge[] {
         },
       ];
     }
-    case T.eice:
+    case TYPE.instanceConnectEndpoint:
       return [
         { item: "instance-connect-endpoint", what: "Instance Connect Endpoint", quantity: 1 },
       ];
-    case T.nat:
+    case TYPE.natGateway:
       return [{ item: "nat-gateway", what: "NAT gateway", quantity: 1 }];
-    case T.eip:
+    case TYPE.eip:
       // An Elastic IP bills as a public IPv4 address whether attached (a NAT's) or idle.
       return [{ item: "public-ipv4", what: "Elastic IP address", quantity: 1 }];
-    case T.instance: {
+    case TYPE.instance: {
       const type = String(p.instanceType ?? "unknown");
       const charges: Charge[] = [
         { item: `instance:${type}`, what: `${type} instance`, quantity: 1 },
@@ -117,8 +109,8 @@ export function chargesOf(resource: CostResource): Charge[] {
       }
       return charges;
     }
-    case T.loadBalancer:
-    case T.loadBalancerAlias: {
+    case TYPE.loadBalancer:
+    case TYPE.albLoadBalancer: {
       if (p.loadBalancerType === "gateway") {
         return [{ item: "gateway-load-balancer", what: "Gateway Load Balancer", quantity: 1 }];
       }
@@ -205,8 +197,10 @@ function hasPublicIp(p: Readonly<Record<string, unknown>>): boolean {
 /** `com.amazonaws.ap-northeast-2.s3` -> `s3`; an endpoint service's name -> `endpoint service`. */
 function shortService(serviceName: unknown): string {
   const name = String(serviceName ?? "");
-  if (name.startsWith("com.amazonaws.vpce.")) return "endpoint service";
-  return name.split(".").pop() || "unknown service";
+  const decoded = decodeServiceName(name);
+  if (decoded.kind === "aws-service") return decoded.service;
+  if (decoded.kind === "endpoint-service") return "endpoint service";
+  return name || "unknown service";
 }
 
 function list(value: unknown): unknown[] {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AwsService, defaultDnsName, PrivateDnsMode } from "../components/endpoint-services";
+import { AwsService, defaultDnsName, PrivateDnsMode } from "../components/service-catalog";
 import { cloudFormationListStacksPolicy } from "../components/iam-documents";
 import { InterfaceEndpoint } from "../components/interface-endpoint";
 import { currentRegion, eiceSsh, FAIL_FAST, NO_RETRY_ENV, twoHostLab } from "./common";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ADMIN_CIDR_HINT, checkAdminCidr } from "../components/admin-cidr";
-import { AwsService, defaultDnsName } from "../components/endpoint-services";
+import { AwsService, defaultDnsName } from "../components/service-catalog";
 import { GatewayEndpoint } from "../components/gateway-endpoint";
 import { dynamodbViaEndpointPolicy } from "../components/iam-documents";
 import { InterfaceEndpoint } from "../components/interface-endpoint";

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { endpointSubnets } from "../components/az-match";
 import { MAX_PREFIX, MIN_PREFIX, overlaps, parseCidr } from "../model/cidr";
 import { EndpointService } from "../components/endpoint-service";
-import { customService } from "../components/endpoint-services";
+import { customService } from "../components/service-catalog";
 import { InstanceConnectEndpoint } from "../components/instance-connect-endpoint";
 import { InterfaceEndpoint } from "../components/interface-endpoint";
 import { LabInstance } from "../components/lab-instance";

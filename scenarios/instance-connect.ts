@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AwsService, defaultDnsName } from "../components/endpoint-services";
+import { AwsService, defaultDnsName } from "../components/service-catalog";
 import {
   instanceConnectOperatorPolicy,
   MAX_TUNNEL_DURATION_SECONDS,

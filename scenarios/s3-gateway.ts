@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BUCKET_POLICY_MODES, BucketPolicyMode } from "../components/bucket-policy";
-import { awsServiceName, AwsService } from "../components/endpoint-services";
+import { awsServiceName, AwsService } from "../components/service-catalog";
 import { GatewayEndpoint } from "../components/gateway-endpoint";
 import { LabInstance } from "../components/lab-instance";
 import { deployerPrincipalArns, VpceBucket } from "../components/vpce-bucket";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AwsService, PrivateDnsMode } from "../components/endpoint-services";
+import { AwsService, PrivateDnsMode } from "../components/service-catalog";
 import { GatewayEndpoint } from "../components/gateway-endpoint";
 import { InterfaceEndpoint } from "../components/interface-endpoint";
 import { deployerPrincipalArns, VpceBucket } from "../components/vpce-bucket";

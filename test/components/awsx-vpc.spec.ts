@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { AwsService } from "../../components/endpoint-services";
+import { AwsService } from "../../components/service-catalog";
 import { GatewayEndpoint } from "../../components/gateway-endpoint";
 import { InterfaceEndpoint } from "../../components/interface-endpoint";
 import { routeTableIdsForSubnets } from "../../components/route-tables";
@@ -9,8 +9,7 @@ import { VpceBucket } from "../../components/vpce-bucket";
 import { runChildProgram } from "../helpers/child-program";
 import { AWSX_VPC_TYPE, defineAwsxVpcShape } from "../helpers/awsx-vpc";
 import { build, engine, json, resolve, useEngine } from "../helpers/engine";
-
-const VPCE = "aws:ec2/vpcEndpoint:VpcEndpoint";
+import { TYPE } from "../../model/type-tokens";
 
 interface Named {
   id: string;
@@ -154,7 +153,8 @@ describe("components on an awsx.ec2.Vpc", () => {
       );
       const l = await layout(vpc);
       const name = (id: unknown) => l.routeTables.find((t) => t.id === id)?.tags.Name;
-      const routeTableIds = engine.get(VPCE, "s3-vpce").inputs.routeTableIds as string[];
+      const routeTableIds = engine.get(TYPE.vpcEndpoint, "s3-vpce").inputs
+        .routeTableIds as string[];
       assert.deepEqual(routeTableIds.map(name), [
         "shared-private-1",
         "shared-private-2",
@@ -169,7 +169,7 @@ describe("components on an awsx.ec2.Vpc", () => {
       const vpc = new awsx.ec2.Vpc("shared", { enableDnsHostnames: true });
       await build(() => attachEndpoints(vpc));
       const l = await layout(vpc);
-      const gateway = engine.get(VPCE, "s3-gateway-vpce");
+      const gateway = engine.get(TYPE.vpcEndpoint, "s3-gateway-vpce");
       assert.equal(gateway.inputs.vpcId, await resolve(vpc.vpcId));
       assert.deepEqual(
         gateway.inputs.routeTableIds,
@@ -180,17 +180,14 @@ describe("components on an awsx.ec2.Vpc", () => {
     it("puts the interface endpoint in the private subnets, open to the VPC's CIDR, after the gateway", async () => {
       const vpc = new awsx.ec2.Vpc("shared", { enableDnsHostnames: true });
       await build(() => attachEndpoints(vpc));
-      const vpce = engine.get(VPCE, "s3-interface-vpce");
+      const vpce = engine.get(TYPE.vpcEndpoint, "s3-interface-vpce");
       assert.deepEqual(vpce.inputs.subnetIds, await resolve(vpc.privateSubnetIds));
       assert.deepEqual(vpce.inputs.dnsOptions, {
         dnsRecordIpType: "ipv4",
         privateDnsOnlyForInboundResolverEndpoint: true,
       });
-      assert.ok(vpce.dependencies.includes(engine.get(VPCE, "s3-gateway-vpce").urn));
-      const rule = engine.get(
-        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-        "s3-interface-in-vpc-443",
-      );
+      assert.ok(vpce.dependencies.includes(engine.get(TYPE.vpcEndpoint, "s3-gateway-vpce").urn));
+      const rule = engine.get(TYPE.securityGroupIngressRule, "s3-interface-in-vpc-443");
       assert.equal(rule.inputs.cidrIpv4, "10.0.0.0/16");
     });
 
@@ -208,15 +205,13 @@ describe("components on an awsx.ec2.Vpc", () => {
     it("restricts the bucket to both endpoints", async () => {
       const vpc = new awsx.ec2.Vpc("shared", { enableDnsHostnames: true });
       await build(() => attachEndpoints(vpc));
-      const policy = json(
-        engine.get("aws:s3/bucketPolicy:BucketPolicy", "data-policy").inputs.policy,
-      );
+      const policy = json(engine.get(TYPE.bucketPolicy, "data-policy").inputs.policy);
       const statement = (policy.Statement as Record<string, unknown>[])[0];
       assert.deepEqual(statement.Condition, {
         StringNotEquals: {
           "aws:SourceVpce": [
-            engine.get(VPCE, "s3-gateway-vpce").id,
-            engine.get(VPCE, "s3-interface-vpce").id,
+            engine.get(TYPE.vpcEndpoint, "s3-gateway-vpce").id,
+            engine.get(TYPE.vpcEndpoint, "s3-interface-vpce").id,
           ],
         },
       });
@@ -227,7 +222,7 @@ describe("components on an awsx.ec2.Vpc", () => {
     const run = runChildProgram(`
       const awsx = require("@pulumi/awsx");
       const { defineAwsxVpcShape } = require("./test/helpers/awsx-vpc");
-      const { AwsService } = require("./components/endpoint-services");
+      const { AwsService } = require("./components/service-catalog");
       const { InterfaceEndpoint } = require("./components/interface-endpoint");
       defineAwsxVpcShape(engine);
       const vpc = new awsx.ec2.Vpc("shared", {});
@@ -248,6 +243,9 @@ describe("components on an awsx.ec2.Vpc", () => {
       run.stderr,
       /InterfaceEndpoint s3: private DNS needs the VPC's enableDnsHostnames on/,
     );
-    assert.ok(!run.registered.some((r) => r.startsWith(`${VPCE}::`)), run.registered.join(", "));
+    assert.ok(
+      !run.registered.some((r) => r.startsWith(`${TYPE.vpcEndpoint}::`)),
+      run.registered.join(", "),
+    );
   });
 });

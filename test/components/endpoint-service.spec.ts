@@ -4,15 +4,9 @@ import * as debuggable from "@pulumi/pulumi/runtime/debuggable";
 import { EndpointService, EndpointServiceArgs } from "../../components/endpoint-service";
 import { LabVpc } from "../../components/lab-vpc";
 import { build, engine, resolve, useEngine } from "../helpers/engine";
+import { TYPE } from "../../model/type-tokens";
 
 const COMPONENT = "vpc-endpoint-labs:endpoints:EndpointService";
-const NLB = "aws:lb/loadBalancer:LoadBalancer";
-const TG = "aws:lb/targetGroup:TargetGroup";
-const LISTENER = "aws:lb/listener:Listener";
-const ATTACHMENT = "aws:lb/targetGroupAttachment:TargetGroupAttachment";
-const SERVICE = "aws:ec2/vpcEndpointService:VpcEndpointService";
-const PRINCIPAL = "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple";
-const ACCEPTER = "aws:ec2/vpcEndpointConnectionAccepter:VpcEndpointConnectionAccepter";
 const ROOT = "arn:aws:iam::123456789012:root";
 
 // Pulumi's record of promises still pending (internal, like mock-engine's use of settings).
@@ -49,12 +43,12 @@ describe("EndpointService", () => {
 
   it("builds an internal network load balancer over exactly the given subnets, with no security group", async () => {
     await build(() => lab());
-    const nlb = engine.get(NLB, "web-nlb");
+    const nlb = engine.get(TYPE.loadBalancer, "web-nlb");
     assert.equal(nlb.inputs.loadBalancerType, "network");
     assert.equal(nlb.inputs.internal, true);
     assert.deepEqual(nlb.inputs.subnets, [
-      engine.get("aws:ec2/subnet:Subnet", "net-private-1").id,
-      engine.get("aws:ec2/subnet:Subnet", "net-private-2").id,
+      engine.get(TYPE.subnet, "net-private-1").id,
+      engine.get(TYPE.subnet, "net-private-2").id,
     ]);
     assert.equal(nlb.inputs.securityGroups, undefined);
     assert.equal(nlb.inputs.enableCrossZoneLoadBalancing, true);
@@ -63,22 +57,25 @@ describe("EndpointService", () => {
 
   it("turns cross-zone load balancing off when asked", async () => {
     await build(() => lab({ crossZone: false }));
-    assert.equal(engine.get(NLB, "web-nlb").inputs.enableCrossZoneLoadBalancing, false);
+    assert.equal(
+      engine.get(TYPE.loadBalancer, "web-nlb").inputs.enableCrossZoneLoadBalancing,
+      false,
+    );
   });
 
   it("forwards a TCP listener on port 80 to an instance target group with TCP health checks", async () => {
     await build(() => lab());
-    const nlb = engine.get(NLB, "web-nlb");
-    const tg = engine.get(TG, "web-tg");
+    const nlb = engine.get(TYPE.loadBalancer, "web-nlb");
+    const tg = engine.get(TYPE.targetGroup, "web-tg");
     assert.equal(tg.inputs.protocol, "TCP");
     assert.equal(tg.inputs.port, 80);
     assert.equal(tg.inputs.targetType, "instance");
-    assert.equal(tg.inputs.vpcId, engine.get("aws:ec2/vpc:Vpc", "net-vpc").id);
+    assert.equal(tg.inputs.vpcId, engine.get(TYPE.vpc, "net-vpc").id);
     assert.equal(tg.inputs.proxyProtocolV2, false);
     assert.equal(tg.inputs.deregistrationDelay, 30);
     assert.equal((tg.inputs.healthCheck as { protocol: string }).protocol, "TCP");
 
-    const listener = engine.get(LISTENER, "web-listener");
+    const listener = engine.get(TYPE.listener, "web-listener");
     assert.equal(listener.inputs.loadBalancerArn, nlb.id);
     assert.equal(listener.inputs.protocol, "TCP");
     assert.equal(listener.inputs.port, 80);
@@ -88,28 +85,30 @@ describe("EndpointService", () => {
 
   it("attaches each target on the service port, named after the target, under the target group", async () => {
     await build(() => lab({ port: 8080 }));
-    const tg = engine.get(TG, "web-tg");
+    const tg = engine.get(TYPE.targetGroup, "web-tg");
     const attachments = engine
-      .ofType(ATTACHMENT)
+      .ofType(TYPE.targetGroupAttachment)
       .map((a) => [a.name, a.inputs.targetId, a.inputs.port, a.inputs.targetGroupArn, a.parent]);
     assert.deepEqual(attachments, [
       ["web-target-one", "i-0123456789abcdef0", 8080, tg.id, tg.urn],
       ["web-target-two", "i-0fedcba9876543210", 8080, tg.id, tg.urn],
     ]);
     assert.equal(tg.inputs.port, 8080);
-    assert.equal(engine.get(LISTENER, "web-listener").inputs.port, 8080);
+    assert.equal(engine.get(TYPE.listener, "web-listener").inputs.port, 8080);
   });
 
   it("prepends Proxy Protocol v2 only when asked", async () => {
     await build(() => lab({ proxyProtocolV2: true }));
-    assert.equal(engine.get(TG, "web-tg").inputs.proxyProtocolV2, true);
+    assert.equal(engine.get(TYPE.targetGroup, "web-tg").inputs.proxyProtocolV2, true);
   });
 
   it("publishes the load balancer as an endpoint service that requires acceptance by default", async () => {
     await build(() => lab());
-    const service = engine.get(SERVICE, "web-service");
+    const service = engine.get(TYPE.vpcEndpointService, "web-service");
     assert.equal(service.inputs.acceptanceRequired, true);
-    assert.deepEqual(service.inputs.networkLoadBalancerArns, [engine.get(NLB, "web-nlb").id]);
+    assert.deepEqual(service.inputs.networkLoadBalancerArns, [
+      engine.get(TYPE.loadBalancer, "web-nlb").id,
+    ]);
     assert.deepEqual(service.inputs.supportedIpAddressTypes, ["ipv4"]);
     assert.equal(service.inputs.allowedPrincipals, undefined);
     assert.equal(service.parent, engine.get(COMPONENT, "web").urn);
@@ -117,13 +116,16 @@ describe("EndpointService", () => {
 
   it("lets AWS accept connections itself when acceptanceRequired is false", async () => {
     await build(() => lab({ acceptanceRequired: false }));
-    assert.equal(engine.get(SERVICE, "web-service").inputs.acceptanceRequired, false);
+    assert.equal(
+      engine.get(TYPE.vpcEndpointService, "web-service").inputs.acceptanceRequired,
+      false,
+    );
   });
 
   it("allows only the current account's root by default, under the service", async () => {
     await build(() => lab());
-    const service = engine.get(SERVICE, "web-service");
-    const principals = engine.ofType(PRINCIPAL);
+    const service = engine.get(TYPE.vpcEndpointService, "web-service");
+    const principals = engine.ofType(TYPE.vpcEndpointServiceAllowedPrinciple);
     assert.deepEqual(
       principals.map((p) => [
         p.name,
@@ -145,7 +147,7 @@ describe("EndpointService", () => {
     // The current account's resource waits for an invoke, so registration order varies.
     assert.deepEqual(
       engine
-        .ofType(PRINCIPAL)
+        .ofType(TYPE.vpcEndpointServiceAllowedPrinciple)
         .map((p) => [p.name, p.inputs.principalArn])
         .sort(),
       [
@@ -161,7 +163,7 @@ describe("EndpointService", () => {
     const { service } = lab({ allowCurrentAccount: false, allowedPrincipals: [other] });
     await engine.settle();
     assert.deepEqual(
-      engine.ofType(PRINCIPAL).map((p) => p.name),
+      engine.ofType(TYPE.vpcEndpointServiceAllowedPrinciple).map((p) => p.name),
       ["web-allow-444455556666-root"],
     );
     assert.deepEqual(await resolve(service.allowedPrincipalArns), [other]);
@@ -170,7 +172,7 @@ describe("EndpointService", () => {
   it("outputs the service id and name, the NLB's DNS name and the AZs (names and IDs) it serves", async () => {
     const { service } = lab();
     await engine.settle();
-    const recorded = engine.get(SERVICE, "web-service");
+    const recorded = engine.get(TYPE.vpcEndpointService, "web-service");
     assert.equal(await resolve(service.serviceId), recorded.id);
     assert.equal(
       await resolve(service.serviceName),
@@ -196,19 +198,18 @@ describe("EndpointService", () => {
       serviceName: service.serviceName,
     });
     await engine.settle();
-    const deps = engine.get("aws:ec2/vpcEndpoint:VpcEndpoint", "consumer").propertyDependencies
-      .serviceName;
-    for (const principal of engine.ofType(PRINCIPAL)) {
+    const deps = engine.get(TYPE.vpcEndpoint, "consumer").propertyDependencies.serviceName;
+    for (const principal of engine.ofType(TYPE.vpcEndpointServiceAllowedPrinciple)) {
       assert.ok(deps.includes(principal.urn), `serviceName depends on ${principal.name}`);
     }
-    assert.ok(deps.includes(engine.get(SERVICE, "web-service").urn));
+    assert.ok(deps.includes(engine.get(TYPE.vpcEndpointService, "web-service").urn));
   });
 
   describe("acceptConnection", () => {
     it("accepts one endpoint's connection, named after the consumer, under the service", async () => {
       await build(() => lab().service.acceptConnection("consumer", "vpce-0123456789abcdef0"));
-      const service = engine.get(SERVICE, "web-service");
-      const accepter = engine.get(ACCEPTER, "web-accept-consumer");
+      const service = engine.get(TYPE.vpcEndpointService, "web-service");
+      const accepter = engine.get(TYPE.vpcEndpointConnectionAccepter, "web-accept-consumer");
       assert.equal(accepter.inputs.vpcEndpointServiceId, service.id);
       assert.equal(accepter.inputs.vpcEndpointId, "vpce-0123456789abcdef0");
       assert.equal(accepter.parent, service.urn);
@@ -222,7 +223,7 @@ describe("EndpointService", () => {
         /EndpointService web: acceptanceRequired is false, so AWS accepts consumer by itself; create no accepter/,
       );
       await engine.settle();
-      assert.equal(engine.ofType(ACCEPTER).length, 0);
+      assert.equal(engine.ofType(TYPE.vpcEndpointConnectionAccepter).length, 0);
     });
   });
 
@@ -312,7 +313,7 @@ describe("EndpointService, checks that wait for deploy-time values", () => {
       /EndpointService web: subnets subnet-\w+ and subnet-\w+ are both in apne2-az1/,
     );
     await resolve(service.targetGroup.arn);
-    assert.equal(engine.ofType(NLB).length, 0);
+    assert.equal(engine.ofType(TYPE.loadBalancer).length, 0);
   });
 
   it("refuses the current account listed beside allowCurrentAccount: one resource per permission", async () => {
@@ -323,7 +324,7 @@ describe("EndpointService, checks that wait for deploy-time values", () => {
     );
     await resolve(service.allowedPrincipals[1].id);
     assert.deepEqual(
-      engine.ofType(PRINCIPAL).map((p) => p.name),
+      engine.ofType(TYPE.vpcEndpointServiceAllowedPrinciple).map((p) => p.name),
       ["web-allow-123456789012-root"],
     );
   });

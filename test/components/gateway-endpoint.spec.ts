@@ -1,12 +1,11 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { AwsService } from "../../components/endpoint-services";
+import { AwsService } from "../../components/service-catalog";
 import { GatewayEndpoint } from "../../components/gateway-endpoint";
 import { prefixListFor } from "../../engine/mock-engine";
 import { runChildProgram } from "../helpers/child-program";
 import { build, engine, json, resolve, useEngine } from "../helpers/engine";
-
-const VPCE = "aws:ec2/vpcEndpoint:VpcEndpoint";
+import { TYPE } from "../../model/type-tokens";
 const COMPONENT = "vpc-endpoint-labs:endpoints:GatewayEndpoint";
 const RTB_A = "rtb-0a1b2c3d4e5f60718";
 const RTB_B = "rtb-0f1e2d3c4b5a69788";
@@ -23,7 +22,7 @@ describe("GatewayEndpoint", () => {
           routeTableIds: [RTB_A, RTB_B],
         }),
     );
-    const vpce = engine.get(VPCE, "s3-vpce");
+    const vpce = engine.get(TYPE.vpcEndpoint, "s3-vpce");
     assert.deepEqual(
       {
         vpcId: vpce.inputs.vpcId,
@@ -41,7 +40,7 @@ describe("GatewayEndpoint", () => {
       },
     );
     assert.equal(vpce.parent, engine.get(COMPONENT, "s3").urn);
-    assert.equal(engine.ofType(VPCE).length, 1);
+    assert.equal(engine.ofType(TYPE.vpcEndpoint).length, 1);
   });
 
   it("leaves the endpoint policy to AWS's default (full access) unless one is given", async () => {
@@ -53,7 +52,7 @@ describe("GatewayEndpoint", () => {
           routeTableIds: [RTB_A],
         }),
     );
-    assert.equal(engine.get(VPCE, "s3-vpce").inputs.policy, undefined);
+    assert.equal(engine.get(TYPE.vpcEndpoint, "s3-vpce").inputs.policy, undefined);
   });
 
   it("passes an endpoint policy through", async () => {
@@ -70,7 +69,7 @@ describe("GatewayEndpoint", () => {
           policy,
         }),
     );
-    assert.deepEqual(json(engine.get(VPCE, "s3-vpce").inputs.policy), json(policy));
+    assert.deepEqual(json(engine.get(TYPE.vpcEndpoint, "s3-vpce").inputs.policy), json(policy));
   });
 
   it("uses the Region of the stack's config", async () => {
@@ -84,7 +83,7 @@ describe("GatewayEndpoint", () => {
         }),
     );
     assert.equal(
-      engine.get(VPCE, "ddb-vpce").inputs.serviceName,
+      engine.get(TYPE.vpcEndpoint, "ddb-vpce").inputs.serviceName,
       "com.amazonaws.us-east-1.dynamodb",
     );
   });
@@ -96,7 +95,7 @@ describe("GatewayEndpoint", () => {
       routeTableIds: [RTB_A],
     });
     await engine.settle();
-    const vpce = engine.get(VPCE, "s3-vpce");
+    const vpce = engine.get(TYPE.vpcEndpoint, "s3-vpce");
     assert.match(await resolve(gw.endpointId), /^vpce-[0-9a-f]{17}$/);
     assert.equal(await resolve(gw.endpointId), vpce.id);
     assert.equal(
@@ -115,7 +114,7 @@ describe("GatewayEndpoint", () => {
           routeTableIds: pulumi.output([RTB_B]),
         }),
     );
-    assert.deepEqual(engine.get(VPCE, "s3-vpce").inputs.routeTableIds, [RTB_B]);
+    assert.deepEqual(engine.get(TYPE.vpcEndpoint, "s3-vpce").inputs.routeTableIds, [RTB_B]);
   });
 
   describe("refuses before creating anything", () => {
@@ -147,7 +146,7 @@ describe("GatewayEndpoint", () => {
 
   it("fails the program, without a VpcEndpoint, when route table ids resolve to an empty list", () => {
     const run = runChildProgram(`
-      const { AwsService } = require("./components/endpoint-services");
+      const { AwsService } = require("./components/service-catalog");
       const { GatewayEndpoint } = require("./components/gateway-endpoint");
       new GatewayEndpoint("s3", { vpcId: "vpc-1", service: AwsService.S3, routeTableIds: pulumi.output([]) });
     `);

@@ -1,9 +1,7 @@
 import { strict as assert } from "assert";
 import { InstanceConnectEndpoint } from "../../components/instance-connect-endpoint";
 import { build, engine, useEngine } from "../helpers/engine";
-
-const IN = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-const OUT = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+import { TYPE } from "../../model/type-tokens";
 
 describe("InstanceConnectEndpoint", () => {
   useEngine();
@@ -20,8 +18,8 @@ describe("InstanceConnectEndpoint", () => {
 
   it("lets the endpoint's group send TCP 22 to each host group, and nothing else", async () => {
     await build(eice);
-    const sg = engine.get("aws:ec2/securityGroup:SecurityGroup", "eice-sg");
-    const egress = engine.ofType(OUT).map((r) => ({
+    const sg = engine.get(TYPE.securityGroup, "eice-sg");
+    const egress = engine.ofType(TYPE.securityGroupEgressRule).map((r) => ({
       sg: r.inputs.securityGroupId,
       proto: r.inputs.ipProtocol,
       ports: [r.inputs.fromPort, r.inputs.toPort],
@@ -36,9 +34,9 @@ describe("InstanceConnectEndpoint", () => {
 
   it("opens TCP 22 on each host group to the endpoint's group only", async () => {
     await build(eice);
-    const sg = engine.get("aws:ec2/securityGroup:SecurityGroup", "eice-sg");
+    const sg = engine.get(TYPE.securityGroup, "eice-sg");
     const ingress = engine
-      .ofType(IN)
+      .ofType(TYPE.securityGroupIngressRule)
       .map((r) => [
         r.name,
         r.inputs.securityGroupId,
@@ -54,11 +52,8 @@ describe("InstanceConnectEndpoint", () => {
 
   it("creates the endpoint in the subnet with its group and preserveClientIp set to false", async () => {
     await build(eice);
-    const endpoint = engine.get(
-      "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint",
-      "eice-eice",
-    );
-    const sg = engine.get("aws:ec2/securityGroup:SecurityGroup", "eice-sg");
+    const endpoint = engine.get(TYPE.instanceConnectEndpoint, "eice-eice");
+    const sg = engine.get(TYPE.securityGroup, "eice-sg");
     assert.equal(endpoint.inputs.subnetId, "subnet-1");
     assert.deepEqual(endpoint.inputs.securityGroupIds, [sg.id]);
     assert.equal(endpoint.inputs.preserveClientIp, false);

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { AwsService, customService } from "../../components/endpoint-services";
+import { AwsService, customService } from "../../components/service-catalog";
 import { GatewayEndpoint } from "../../components/gateway-endpoint";
 import {
   endpointSpecificNames,
@@ -10,11 +10,7 @@ import {
 import { LabVpc } from "../../components/lab-vpc";
 import { runChildProgram } from "../helpers/child-program";
 import { build, engine, resolve, useEngine } from "../helpers/engine";
-
-const VPCE = "aws:ec2/vpcEndpoint:VpcEndpoint";
-const SG = "aws:ec2/securityGroup:SecurityGroup";
-const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+import { TYPE } from "../../model/type-tokens";
 const COMPONENT = "vpc-endpoint-labs:endpoints:InterfaceEndpoint";
 const VPC_ID = "vpc-0123456789abcdef0";
 const SUBNETS = ["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"];
@@ -33,7 +29,7 @@ describe("InterfaceEndpoint", () => {
   describe("defaults", () => {
     it("creates an Interface VpcEndpoint for the service in the given subnets, S3 private DNS off (the seed)", async () => {
       await build(() => new InterfaceEndpoint("s3", s3Args()));
-      const vpce = engine.get(VPCE, "s3-vpce");
+      const vpce = engine.get(TYPE.vpcEndpoint, "s3-vpce");
       assert.deepEqual(
         {
           vpcId: vpce.inputs.vpcId,
@@ -59,10 +55,10 @@ describe("InterfaceEndpoint", () => {
 
     it("creates its own security group admitting the service port from the VPC CIDR, nothing else", async () => {
       await build(() => new InterfaceEndpoint("s3", s3Args()));
-      const sg = engine.get(SG, "s3-sg");
+      const sg = engine.get(TYPE.securityGroup, "s3-sg");
       assert.equal(sg.inputs.vpcId, VPC_ID);
       assert.equal(sg.parent, engine.get(COMPONENT, "s3").urn);
-      const rules = engine.ofType(INGRESS);
+      const rules = engine.ofType(TYPE.securityGroupIngressRule);
       assert.deepEqual(
         rules.map((r) => ({
           name: r.name,
@@ -83,8 +79,8 @@ describe("InterfaceEndpoint", () => {
           },
         ],
       );
-      assert.deepEqual(engine.ofType(EGRESS), []);
-      assert.deepEqual(engine.get(VPCE, "s3-vpce").inputs.securityGroupIds, [sg.id]);
+      assert.deepEqual(engine.ofType(TYPE.securityGroupEgressRule), []);
+      assert.deepEqual(engine.get(TYPE.vpcEndpoint, "s3-vpce").inputs.securityGroupIds, [sg.id]);
     });
 
     it("turns private DNS on for CloudFormation (its catalog default), without S3's dnsOptions", async () => {
@@ -95,7 +91,7 @@ describe("InterfaceEndpoint", () => {
             service: AwsService.CLOUDFORMATION,
           }),
       );
-      const vpce = engine.get(VPCE, "cfn-vpce");
+      const vpce = engine.get(TYPE.vpcEndpoint, "cfn-vpce");
       assert.equal(vpce.inputs.serviceName, "com.amazonaws.ap-northeast-2.cloudformation");
       assert.equal(vpce.inputs.privateDnsEnabled, true);
       assert.equal(vpce.inputs.dnsOptions, undefined);
@@ -109,9 +105,9 @@ describe("InterfaceEndpoint", () => {
         securityGroupIds: ["sg-0123456789abcdef0"],
       });
       await engine.settle();
-      assert.deepEqual(engine.ofType(SG), []);
-      assert.deepEqual(engine.ofType(INGRESS), []);
-      assert.deepEqual(engine.get(VPCE, "s3-vpce").inputs.securityGroupIds, [
+      assert.deepEqual(engine.ofType(TYPE.securityGroup), []);
+      assert.deepEqual(engine.ofType(TYPE.securityGroupIngressRule), []);
+      assert.deepEqual(engine.get(TYPE.vpcEndpoint, "s3-vpce").inputs.securityGroupIds, [
         "sg-0123456789abcdef0",
       ]);
       assert.equal(await resolve(ep.securityGroupId), undefined);
@@ -132,13 +128,13 @@ describe("InterfaceEndpoint", () => {
             vpcCidr: "10.1.0.0/16",
           }),
       );
-      const vpce = engine.get(VPCE, "web-vpce");
+      const vpce = engine.get(TYPE.vpcEndpoint, "web-vpce");
       assert.equal(
         vpce.inputs.serviceName,
         "com.amazonaws.vpce.ap-northeast-2.vpce-svc-0123456789abcdef0",
       );
       assert.equal(vpce.inputs.privateDnsEnabled, false);
-      const rule = engine.get(INGRESS, "web-in-vpc-8080");
+      const rule = engine.get(TYPE.securityGroupIngressRule, "web-in-vpc-8080");
       assert.deepEqual(
         [rule.inputs.fromPort, rule.inputs.toPort, rule.inputs.cidrIpv4],
         [8080, 8080, "10.1.0.0/16"],
@@ -153,14 +149,14 @@ describe("InterfaceEndpoint", () => {
             s3Args({ vpcDns: { enableDnsSupport: true, enableDnsHostnames: false } }),
           ),
       );
-      assert.equal(engine.get(VPCE, "s3-vpce").inputs.privateDnsEnabled, false);
+      assert.equal(engine.get(TYPE.vpcEndpoint, "s3-vpce").inputs.privateDnsEnabled, false);
     });
   });
 
   describe("S3 private DNS modes", () => {
     it("all: private DNS for every client, dnsOptions say so", async () => {
       await build(() => new InterfaceEndpoint("s3", s3Args({ privateDns: "all" })));
-      const vpce = engine.get(VPCE, "s3-vpce");
+      const vpce = engine.get(TYPE.vpcEndpoint, "s3-vpce");
       assert.equal(vpce.inputs.privateDnsEnabled, true);
       assert.deepEqual(vpce.inputs.dnsOptions, {
         dnsRecordIpType: "ipv4",
@@ -184,14 +180,14 @@ describe("InterfaceEndpoint", () => {
           s3Args({ privateDns: "inbound-resolver-only", gatewayEndpoint: gateway }),
         );
       });
-      const vpce = engine.get(VPCE, "s3-vpce");
+      const vpce = engine.get(TYPE.vpcEndpoint, "s3-vpce");
       assert.equal(vpce.inputs.privateDnsEnabled, true);
       assert.deepEqual(vpce.inputs.dnsOptions, {
         dnsRecordIpType: "ipv4",
         privateDnsOnlyForInboundResolverEndpoint: true,
       });
       assert.ok(
-        vpce.dependencies.includes(engine.get(VPCE, "s3-gw-vpce").urn),
+        vpce.dependencies.includes(engine.get(TYPE.vpcEndpoint, "s3-gw-vpce").urn),
         `dependencies: ${vpce.dependencies.join(", ")}`,
       );
     });
@@ -207,7 +203,7 @@ describe("InterfaceEndpoint", () => {
       () =>
         new InterfaceEndpoint("s3", s3Args({ privateDns: "all" }), { transformations: [record] }),
     );
-    const vpce = seen.find((a) => a.type === VPCE);
+    const vpce = seen.find((a) => a.type === TYPE.vpcEndpoint);
     assert.deepEqual(vpce?.opts.replaceOnChanges, ["dnsOptions"]);
     assert.equal((vpce?.opts as pulumi.CustomResourceOptions).deleteBeforeReplace, true);
   });
@@ -223,7 +219,7 @@ describe("InterfaceEndpoint", () => {
         privateDns: "all",
       });
       await engine.settle();
-      const id = engine.get(VPCE, "s3-vpce").id!;
+      const id = engine.get(TYPE.vpcEndpoint, "s3-vpce").id!;
       const names = await resolve(ep.dnsNames);
       assert.equal(names.length, 3);
       assert.match(
@@ -236,7 +232,7 @@ describe("InterfaceEndpoint", () => {
       assert.ok(all.includes("s3.ap-northeast-2.amazonaws.com"));
       assert.equal(await resolve(ep.endpointId), id);
       assert.equal((await resolve(ep.networkInterfaceIds)).length, 2);
-      assert.equal(await resolve(ep.securityGroupId), engine.get(SG, "s3-sg").id);
+      assert.equal(await resolve(ep.securityGroupId), engine.get(TYPE.securityGroup, "s3-sg").id);
     });
   });
 
@@ -345,7 +341,7 @@ describe("InterfaceEndpoint", () => {
 
   it("fails the program, without a VpcEndpoint, when the VPC's DNS flags resolve to off", () => {
     const run = runChildProgram(`
-      const { AwsService } = require("./components/endpoint-services");
+      const { AwsService } = require("./components/service-catalog");
       const { InterfaceEndpoint } = require("./components/interface-endpoint");
       new InterfaceEndpoint("s3", {
         vpcId: "vpc-1",
@@ -361,7 +357,10 @@ describe("InterfaceEndpoint", () => {
       run.stderr,
       /InterfaceEndpoint s3: private DNS needs the VPC's enableDnsHostnames on; turn it on or set privateDns "off"/,
     );
-    assert.ok(!run.registered.some((r) => r.startsWith(`${VPCE}::`)), run.registered.join(", "));
+    assert.ok(
+      !run.registered.some((r) => r.startsWith(`${TYPE.vpcEndpoint}::`)),
+      run.registered.join(", "),
+    );
     assert.ok(run.registered.includes(`${COMPONENT}::s3`));
   });
 });

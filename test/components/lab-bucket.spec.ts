@@ -1,22 +1,20 @@
 import { strict as assert } from "assert";
 import { LabBucket } from "../../components/lab-bucket";
 import { build, engine, useEngine } from "../helpers/engine";
+import { TYPE } from "../../model/type-tokens";
 
 describe("LabBucket", () => {
   useEngine();
 
   it("empties itself on destroy by default", async () => {
     await build(() => new LabBucket("lab"));
-    assert.equal(engine.get("aws:s3/bucket:Bucket", "lab-bucket").inputs.forceDestroy, true);
+    assert.equal(engine.get(TYPE.bucket, "lab-bucket").inputs.forceDestroy, true);
   });
 
   it("blocks every kind of public access", async () => {
     await build(() => new LabBucket("lab"));
-    const bucket = engine.get("aws:s3/bucket:Bucket", "lab-bucket");
-    const pab = engine.get(
-      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-      "lab-public-access",
-    );
+    const bucket = engine.get(TYPE.bucket, "lab-bucket");
+    const pab = engine.get(TYPE.bucketPublicAccessBlock, "lab-public-access");
     assert.deepEqual(
       [
         pab.inputs.bucket,
@@ -31,15 +29,9 @@ describe("LabBucket", () => {
 
   it("disables ACLs and encrypts by default", async () => {
     await build(() => new LabBucket("lab"));
-    const ownership = engine.get(
-      "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-      "lab-ownership",
-    );
+    const ownership = engine.get(TYPE.bucketOwnershipControls, "lab-ownership");
     assert.deepEqual(ownership.inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
-    const sse = engine.get(
-      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-      "lab-encryption",
-    );
+    const sse = engine.get(TYPE.bucketServerSideEncryptionConfiguration, "lab-encryption");
     assert.deepEqual(sse.inputs.rules, [
       { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true },
     ]);
@@ -48,18 +40,9 @@ describe("LabBucket", () => {
   it("applies the settings one after another, the public access block last", async () => {
     await build(() => new LabBucket("lab"));
     const urn = (type: string, name: string) => engine.get(type, name).urn;
-    const ownership = urn(
-      "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-      "lab-ownership",
-    );
-    const sse = engine.get(
-      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-      "lab-encryption",
-    );
-    const pab = engine.get(
-      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-      "lab-public-access",
-    );
+    const ownership = urn(TYPE.bucketOwnershipControls, "lab-ownership");
+    const sse = engine.get(TYPE.bucketServerSideEncryptionConfiguration, "lab-encryption");
+    const pab = engine.get(TYPE.bucketPublicAccessBlock, "lab-public-access");
     assert.ok(sse.dependencies.includes(ownership));
     assert.ok(pab.dependencies.includes(sse.urn));
   });

@@ -2,8 +2,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { LabInstance } from "../../components/lab-instance";
 import { build, engine, json, useEngine } from "../helpers/engine";
-
-const INSTANCE = "aws:ec2/instance:Instance";
+import { TYPE } from "../../model/type-tokens";
 
 describe("LabInstance", () => {
   useEngine();
@@ -13,7 +12,7 @@ describe("LabInstance", () => {
 
   it("requires IMDSv2 tokens, with a hop limit of 1", async () => {
     await build(() => host());
-    const instance = engine.get(INSTANCE, "web-instance");
+    const instance = engine.get(TYPE.instance, "web-instance");
     assert.deepEqual(instance.inputs.metadataOptions, {
       httpEndpoint: "enabled",
       httpTokens: "required",
@@ -23,14 +22,14 @@ describe("LabInstance", () => {
 
   it("encrypts the root volume and has no key pair", async () => {
     await build(() => host());
-    const instance = engine.get(INSTANCE, "web-instance");
+    const instance = engine.get(TYPE.instance, "web-instance");
     assert.equal((instance.inputs.rootBlockDevice as { encrypted: boolean }).encrypted, true);
     assert.equal(instance.inputs.keyName, undefined);
   });
 
   it("boots Amazon Linux 2023 for arm64 on the default t4g.nano, with standard CPU credits", async () => {
     await build(() => host());
-    const instance = engine.get(INSTANCE, "web-instance");
+    const instance = engine.get(TYPE.instance, "web-instance");
     assert.equal(instance.inputs.instanceType, "t4g.nano");
     assert.deepEqual(instance.inputs.creditSpecification, { cpuCredits: "standard" });
     const lookup = engine.invokes.find((i) => i.token === "aws:ssm/getParameter:getParameter");
@@ -76,39 +75,33 @@ describe("LabInstance", () => {
       Statement: [{ Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::b" }],
     });
     await build(() => host({ policy }));
-    const role = engine.get("aws:iam/role:Role", "web-role");
+    const role = engine.get(TYPE.role, "web-role");
     assert.deepEqual(json(role.inputs.assumeRolePolicy).Statement, [
       { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
     ]);
-    const inline = engine.get("aws:iam/rolePolicy:RolePolicy", "web-policy");
+    const inline = engine.get(TYPE.rolePolicy, "web-policy");
     assert.equal(inline.inputs.policy, policy);
     assert.equal(inline.inputs.role, role.outputs.name);
-    assert.equal(engine.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0);
-    const profile = engine.get("aws:iam/instanceProfile:InstanceProfile", "web-profile");
+    assert.equal(engine.ofType(TYPE.rolePolicyAttachment).length, 0);
+    const profile = engine.get(TYPE.instanceProfile, "web-profile");
     assert.equal(
-      engine.get(INSTANCE, "web-instance").inputs.iamInstanceProfile,
+      engine.get(TYPE.instance, "web-instance").inputs.iamInstanceProfile,
       profile.outputs.name,
     );
   });
 
   it("has no inline policy when the lab grants nothing", async () => {
     await build(() => host());
-    assert.equal(engine.ofType("aws:iam/rolePolicy:RolePolicy").length, 0);
+    assert.equal(engine.ofType(TYPE.rolePolicy).length, 0);
   });
 
   it("puts the host in its own security group: no ingress, all egress by default", async () => {
     await build(() => host());
-    const sg = engine.get("aws:ec2/securityGroup:SecurityGroup", "web-sg");
+    const sg = engine.get(TYPE.securityGroup, "web-sg");
     assert.equal(sg.inputs.vpcId, "vpc-1");
-    assert.deepEqual(engine.get(INSTANCE, "web-instance").inputs.vpcSecurityGroupIds, [sg.id]);
-    assert.equal(
-      engine.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").length,
-      0,
-    );
-    const egress = engine.get(
-      "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-      "web-out-all-out",
-    );
+    assert.deepEqual(engine.get(TYPE.instance, "web-instance").inputs.vpcSecurityGroupIds, [sg.id]);
+    assert.equal(engine.ofType(TYPE.securityGroupIngressRule).length, 0);
+    const egress = engine.get(TYPE.securityGroupEgressRule, "web-out-all-out");
     assert.equal(egress.inputs.securityGroupId, sg.id);
     assert.equal(egress.inputs.ipProtocol, "-1");
     assert.equal(egress.inputs.cidrIpv4, "0.0.0.0/0");
@@ -137,15 +130,12 @@ describe("LabInstance", () => {
         ],
       }),
     );
-    const ssh = engine.get(
-      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-      "web-in-ssh",
-    );
+    const ssh = engine.get(TYPE.securityGroupIngressRule, "web-in-ssh");
     assert.deepEqual(
       [ssh.inputs.ipProtocol, ssh.inputs.fromPort, ssh.inputs.toPort, ssh.inputs.cidrIpv4],
       ["tcp", 22, 22, "203.0.113.10/32"],
     );
-    const out = engine.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
+    const out = engine.ofType(TYPE.securityGroupEgressRule);
     assert.deepEqual(
       out.map((r) => [r.name, r.inputs.prefixListId, r.inputs.fromPort]),
       [["web-out-ddb", "pl-1", 443]],

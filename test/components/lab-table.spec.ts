@@ -1,15 +1,14 @@
 import { strict as assert } from "assert";
 import { LabTable } from "../../components/lab-table";
 import { build, engine, resolve, useEngine } from "../helpers/engine";
-
-const TABLE = "aws:dynamodb/table:Table";
+import { TYPE } from "../../model/type-tokens";
 
 describe("LabTable", () => {
   useEngine();
 
   it("bills on demand, keys on a string id and can be destroyed", async () => {
     await build(() => new LabTable("lab", { tableName: "ddb_test" }));
-    const table = engine.get(TABLE, "lab-table");
+    const table = engine.get(TYPE.table, "lab-table");
     assert.equal(table.inputs.name, "ddb_test");
     assert.equal(table.inputs.billingMode, "PAY_PER_REQUEST");
     assert.equal(table.inputs.hashKey, "id");
@@ -23,7 +22,7 @@ describe("LabTable", () => {
     const lab = new LabTable("lab", { tableName: "ddb_test", hashKey: "pk" });
     await engine.settle();
     const component = engine.get("vpc-endpoint-labs:storage:LabTable", "lab");
-    const table = engine.get(TABLE, "lab-table");
+    const table = engine.get(TYPE.table, "lab-table");
     assert.equal(table.parent, component.urn);
     assert.equal(table.inputs.hashKey, "pk");
     assert.equal(await resolve(lab.tableName), "ddb_test");
@@ -35,7 +34,7 @@ describe("LabTable", () => {
 
   it("leaves the physical name to Pulumi when none is given", async () => {
     await build(() => new LabTable("lab"));
-    assert.equal(engine.get(TABLE, "lab-table").inputs.name, undefined);
+    assert.equal(engine.get(TYPE.table, "lab-table").inputs.name, undefined);
   });
 
   describe("refuses bad input before creating anything", () => {

@@ -2,17 +2,14 @@ import { strict as assert } from "assert";
 import { AwsService, customService } from "../../components/endpoint-services";
 import { LabVpc } from "../../components/lab-vpc";
 import { build, engine, resolve, useEngine } from "../helpers/engine";
-
-const ROUTE = "aws:ec2/route:Route";
-const RT = "aws:ec2/routeTable:RouteTable";
-const SUBNET = "aws:ec2/subnet:Subnet";
+import { TYPE } from "../../model/type-tokens";
 
 describe("LabVpc", () => {
   useEngine();
 
   it("turns on DNS support and hostnames (interface endpoint private DNS needs both)", async () => {
     await build(() => new LabVpc("net"));
-    const vpc = engine.get("aws:ec2/vpc:Vpc", "net-vpc");
+    const vpc = engine.get(TYPE.vpc, "net-vpc");
     assert.equal(vpc.inputs.cidrBlock, "10.0.0.0/16");
     assert.equal(vpc.inputs.enableDnsSupport, true);
     assert.equal(vpc.inputs.enableDnsHostnames, true);
@@ -20,9 +17,9 @@ describe("LabVpc", () => {
 
   it("routes the public tier to the internet gateway", async () => {
     await build(() => new LabVpc("net"));
-    const igw = engine.get("aws:ec2/internetGateway:InternetGateway", "net-igw");
-    const publicRt = engine.get(RT, "net-public-rt");
-    const route = engine.get(ROUTE, "net-public-default");
+    const igw = engine.get(TYPE.internetGateway, "net-igw");
+    const publicRt = engine.get(TYPE.routeTable, "net-public-rt");
+    const route = engine.get(TYPE.route, "net-public-default");
     assert.equal(route.inputs.routeTableId, publicRt.id);
     assert.equal(route.inputs.destinationCidrBlock, "0.0.0.0/0");
     assert.equal(route.inputs.gatewayId, igw.id);
@@ -31,16 +28,16 @@ describe("LabVpc", () => {
 
   it("gives the private tier no route out: no 0.0.0.0/0 on its route table", async () => {
     await build(() => new LabVpc("net"));
-    const privateRt = engine.get(RT, "net-private-rt");
-    const routes = engine.ofType(ROUTE).filter((r) => r.inputs.routeTableId === privateRt.id);
+    const privateRt = engine.get(TYPE.routeTable, "net-private-rt");
+    const routes = engine.ofType(TYPE.route).filter((r) => r.inputs.routeTableId === privateRt.id);
     assert.deepEqual(routes, []);
-    assert.equal(engine.ofType("aws:ec2/natGateway:NatGateway").length, 0);
+    assert.equal(engine.ofType(TYPE.natGateway).length, 0);
   });
 
   it("associates each subnet with its tier's route table", async () => {
     await build(() => new LabVpc("net", { azCount: 2 }));
-    const assoc = engine.ofType("aws:ec2/routeTableAssociation:RouteTableAssociation");
-    const table = (tier: string) => engine.get(RT, `net-${tier}-rt`).id;
+    const assoc = engine.ofType(TYPE.routeTableAssociation);
+    const table = (tier: string) => engine.get(TYPE.routeTable, `net-${tier}-rt`).id;
     const pairs = assoc.map((a) => {
       const subnet = engine.byId(a.inputs.subnetId);
       return `${subnet?.name} -> ${a.inputs.routeTableId === table("public") ? "public" : a.inputs.routeTableId === table("private") ? "private" : "?"}`;
@@ -56,7 +53,7 @@ describe("LabVpc", () => {
   it("names subnets by tier and AZ ordinal, with planned CIDRs, public IPs on public only", async () => {
     await build(() => new LabVpc("net", { azCount: 2 }));
     const subnets = engine
-      .ofType(SUBNET)
+      .ofType(TYPE.subnet)
       .map(
         (s) =>
           `${s.name} ${s.inputs.cidrBlock} ${s.inputs.availabilityZone} ${s.inputs.mapPublicIpOnLaunch}`,
@@ -76,26 +73,26 @@ describe("LabVpc", () => {
     assert.deepEqual(await resolve(vpc.azIds), ["apne2-az1"]);
     assert.equal(
       await resolve(vpc.tier("private").routeTableId),
-      engine.get(RT, "net-private-rt").id,
+      engine.get(TYPE.routeTable, "net-private-rt").id,
     );
     assert.deepEqual(await resolve(vpc.tier("public").subnetIds), [
-      engine.get(SUBNET, "net-public-1").id,
+      engine.get(TYPE.subnet, "net-public-1").id,
     ]);
   });
 
   it("builds a closed VPC with no internet gateway when the only tier is private", async () => {
     await build(() => new LabVpc("closed", { cidr: "10.0.0.0/24", tiers: ["private"] }));
-    assert.equal(engine.ofType("aws:ec2/internetGateway:InternetGateway").length, 0);
-    assert.equal(engine.ofType(ROUTE).length, 0);
-    assert.equal(engine.get(SUBNET, "closed-private-1").inputs.cidrBlock, "10.0.0.0/24");
+    assert.equal(engine.ofType(TYPE.internetGateway).length, 0);
+    assert.equal(engine.ofType(TYPE.route).length, 0);
+    assert.equal(engine.get(TYPE.subnet, "closed-private-1").inputs.cidrBlock, "10.0.0.0/24");
   });
 
   it("adds one NAT gateway in the first public subnet when asked, routed from the private tier", async () => {
     await build(() => new LabVpc("net", { natGateway: true }));
-    const nat = engine.get("aws:ec2/natGateway:NatGateway", "net-nat");
-    assert.equal(nat.inputs.subnetId, engine.get(SUBNET, "net-public-1").id);
-    const route = engine.get(ROUTE, "net-private-default");
-    assert.equal(route.inputs.routeTableId, engine.get(RT, "net-private-rt").id);
+    const nat = engine.get(TYPE.natGateway, "net-nat");
+    assert.equal(nat.inputs.subnetId, engine.get(TYPE.subnet, "net-public-1").id);
+    const route = engine.get(TYPE.route, "net-private-default");
+    assert.equal(route.inputs.routeTableId, engine.get(TYPE.routeTable, "net-private-rt").id);
     assert.equal(route.inputs.natGatewayId, nat.id);
   });
 

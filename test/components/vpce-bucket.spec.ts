@@ -1,23 +1,20 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { BucketPolicyMode } from "../../components/bucket-policy";
-import { AwsService } from "../../components/endpoint-services";
+import { AwsService } from "../../components/service-catalog";
 import { GatewayEndpoint } from "../../components/gateway-endpoint";
 import { deployerPrincipalArns, VpceBucket, VpceBucketArgs } from "../../components/vpce-bucket";
 import { MOCK_ACCOUNT_ID } from "../../engine/mock-engine";
 import { runChildProgram } from "../helpers/child-program";
 import { build, engine, json, resolve, useEngine } from "../helpers/engine";
-
-const BUCKET = "aws:s3/bucket:Bucket";
-const POLICY = "aws:s3/bucketPolicy:BucketPolicy";
-const PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
+import { TYPE } from "../../model/type-tokens";
 const COMPONENT = "vpc-endpoint-labs:storage:VpceBucket";
 const GW = "vpce-0a1b2c3d4e5f60718";
 const IF = "vpce-1122334455667788a";
 
 /** The one statement of the recorded bucket policy. */
 function statement(): Record<string, unknown> {
-  const doc = json(engine.get(POLICY, "lab-policy").inputs.policy);
+  const doc = json(engine.get(TYPE.bucketPolicy, "lab-policy").inputs.policy);
   assert.equal(doc.Version, "2012-10-17");
   const statements = doc.Statement as Record<string, unknown>[];
   assert.equal(statements.length, 1);
@@ -30,7 +27,7 @@ describe("VpceBucket", () => {
   describe("defaults", () => {
     it("denies every S3 action on the bucket and its objects unless aws:SourceVpce is the endpoint", async () => {
       await build(() => new VpceBucket("lab", { endpointIds: [GW] }));
-      const arn = engine.get(BUCKET, "lab-storage-bucket").outputs.arn as string;
+      const arn = engine.get(TYPE.bucket, "lab-storage-bucket").outputs.arn as string;
       assert.match(arn, /^arn:aws:s3:::lab-storage-bucket-[0-9a-f]{7}$/);
       assert.deepEqual(statement(), {
         Sid: "DenyOutsideVpcEndpoint",
@@ -44,9 +41,9 @@ describe("VpceBucket", () => {
 
     it("is a LabBucket: public access blocked, emptied on destroy", async () => {
       await build(() => new VpceBucket("lab", { endpointIds: [GW] }));
-      const bucket = engine.get(BUCKET, "lab-storage-bucket");
+      const bucket = engine.get(TYPE.bucket, "lab-storage-bucket");
       assert.equal(bucket.inputs.forceDestroy, true);
-      const pab = engine.get(PAB, "lab-storage-public-access");
+      const pab = engine.get(TYPE.bucketPublicAccessBlock, "lab-storage-public-access");
       assert.deepEqual(
         [
           pab.inputs.blockPublicAcls,
@@ -63,26 +60,33 @@ describe("VpceBucket", () => {
 
     it("attaches the policy to the bucket, after the public access block", async () => {
       await build(() => new VpceBucket("lab", { endpointIds: [GW] }));
-      const bucket = engine.get(BUCKET, "lab-storage-bucket");
-      const policy = engine.get(POLICY, "lab-policy");
+      const bucket = engine.get(TYPE.bucket, "lab-storage-bucket");
+      const policy = engine.get(TYPE.bucketPolicy, "lab-policy");
       assert.equal(policy.inputs.bucket, bucket.id);
       assert.equal(policy.parent, bucket.urn);
-      assert.ok(policy.dependencies.includes(engine.get(PAB, "lab-storage-public-access").urn));
+      assert.ok(
+        policy.dependencies.includes(
+          engine.get(TYPE.bucketPublicAccessBlock, "lab-storage-public-access").urn,
+        ),
+      );
     });
 
     it("exposes the bucket's name, ARN, mode and the policy text it attached", async () => {
       const bucket = new VpceBucket("lab", { endpointIds: [GW] });
       await engine.settle();
-      const recorded = engine.get(BUCKET, "lab-storage-bucket");
+      const recorded = engine.get(TYPE.bucket, "lab-storage-bucket");
       assert.equal(await resolve(bucket.bucketName), recorded.id);
       assert.equal(await resolve(bucket.arn), recorded.outputs.arn);
       assert.equal(bucket.mode, "deny-outside-endpoint");
-      assert.equal(await resolve(bucket.policy), engine.get(POLICY, "lab-policy").inputs.policy);
+      assert.equal(
+        await resolve(bucket.policy),
+        engine.get(TYPE.bucketPolicy, "lab-policy").inputs.policy,
+      );
     });
 
     it("keeps objects on destroy when forceDestroy is false", async () => {
       await build(() => new VpceBucket("lab", { endpointIds: [GW], forceDestroy: false }));
-      assert.equal(engine.get(BUCKET, "lab-storage-bucket").inputs.forceDestroy, false);
+      assert.equal(engine.get(TYPE.bucket, "lab-storage-bucket").inputs.forceDestroy, false);
     });
   });
 
@@ -111,7 +115,7 @@ describe("VpceBucket", () => {
       });
       return new VpceBucket("lab", { endpointIds: [gateway.endpointId] });
     });
-    const id = engine.get("aws:ec2/vpcEndpoint:VpcEndpoint", "s3-vpce").id;
+    const id = engine.get(TYPE.vpcEndpoint, "s3-vpce").id;
     assert.deepEqual(statement().Condition, { StringNotEquals: { "aws:SourceVpce": [id] } });
   });
 
@@ -184,7 +188,10 @@ describe("VpceBucket", () => {
       run.stderr,
       /VpceBucket lab: endpointIds has "com.amazonaws.ap-northeast-2.s3", which is not a VPC endpoint id/,
     );
-    assert.ok(run.registered.includes(`${BUCKET}::lab-storage-bucket`));
-    assert.ok(!run.registered.some((r) => r.startsWith(`${POLICY}::`)), run.registered.join(", "));
+    assert.ok(run.registered.includes(`${TYPE.bucket}::lab-storage-bucket`));
+    assert.ok(
+      !run.registered.some((r) => r.startsWith(`${TYPE.bucketPolicy}::`)),
+      run.registered.join(", "),
+    );
   });
 });

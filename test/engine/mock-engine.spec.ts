@@ -3,15 +3,16 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LabVpc } from "../../components/lab-vpc";
 import { build, engine, resolve, useEngine } from "../helpers/engine";
+import { TYPE } from "../../model/type-tokens";
 
 describe("the mock engine", () => {
   useEngine();
 
   it("records type, name, URN, parent, dependencies, inputs and outputs of each resource", async () => {
     await build(() => new LabVpc("net"));
-    const vpc = engine.get("aws:ec2/vpc:Vpc", "net-vpc");
+    const vpc = engine.get(TYPE.vpc, "net-vpc");
     const component = engine.get("vpc-endpoint-labs:network:LabVpc", "net");
-    const subnet = engine.get("aws:ec2/subnet:Subnet", "net-private-1");
+    const subnet = engine.get(TYPE.subnet, "net-private-1");
     assert.equal(vpc.parent, component.urn);
     assert.equal(subnet.parent, vpc.urn);
     assert.ok(subnet.dependencies.includes(vpc.urn));
@@ -43,10 +44,10 @@ describe("the mock engine", () => {
 
   it("gives the same resource the same id in every run", async () => {
     await build(() => new LabVpc("net"));
-    const first = engine.get("aws:ec2/vpc:Vpc", "net-vpc").id;
+    const first = engine.get(TYPE.vpc, "net-vpc").id;
     engine.reset();
     await build(() => new LabVpc("net"));
-    assert.equal(engine.get("aws:ec2/vpc:Vpc", "net-vpc").id, first);
+    assert.equal(engine.get(TYPE.vpc, "net-vpc").id, first);
   });
 
   it("answers the invokes the labs use with realistic values", async () => {

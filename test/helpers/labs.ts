@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { runProgram } from "../../scenarios";
 import { Check, Expectation } from "../../scenarios/scenario";
 import { build, engine, RecordedResource, resolve } from "./engine";
+import { TYPE } from "../../model/type-tokens";
 
 export interface LabRun {
   outputs: Record<string, unknown>;
@@ -29,9 +30,7 @@ export async function runLab(
 /** The EC2 instance inside a LabInstance component, found by parent, not by child name. */
 export function instanceOf(host: string): RecordedResource {
   const component = engine.get("vpc-endpoint-labs:compute:LabInstance", host);
-  const found = engine
-    .childrenOf(component.urn)
-    .filter((r) => r.type === "aws:ec2/instance:Instance");
+  const found = engine.childrenOf(component.urn).filter((r) => r.type === TYPE.instance);
   assert.equal(found.length, 1, `one instance in ${host}`);
   return found[0];
 }

@@ -13,11 +13,9 @@ import { Expectation, Target } from "../../scenarios/scenario";
 import { build, useEngine } from "../helpers/engine";
 import { get, named, without, withProps, withResource } from "./mutate";
 import { graphOf, scenarioNamed } from "./plans";
+import { TYPE } from "../../model/type-tokens";
 
 const S3_LAB: Target = { kind: "aws-service", service: "s3", resource: "lab" };
-const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
-const SG = "aws:ec2/securityGroup:SecurityGroup";
-const VPCE = "aws:ec2/vpcEndpoint:VpcEndpoint";
 
 function expect(from: string, to: Target, probe: Expectation["probe"] = "request"): Expectation {
   return { from, to, probe, outcome: "works", why: "spec" };
@@ -73,19 +71,15 @@ describe("the connectivity model, NAT gateway", () => {
       verdict.detail,
       /^via NAT gateway nat-\S+ \(0\.0\.0\.0\/0 -> nat-\S+ in rtb-\S+; subnet-\S+ routes to igw-\S+\); inline policy private-host-policy/,
     );
-    const nat = get(graph, "aws:ec2/natGateway:NatGateway", "lab-nat");
+    const nat = get(graph, TYPE.natGateway, "lab-nat");
     assert.ok(verdict.path?.includes(nat.urn));
   });
 
   it("times out through a private NAT gateway, which has no way to the internet", async () => {
-    const graph = withProps(
-      await natLab(),
-      named("aws:ec2/natGateway:NatGateway", "lab-nat"),
-      (p) => ({
-        ...p,
-        connectivityType: "private",
-      }),
-    );
+    const graph = withProps(await natLab(), named(TYPE.natGateway, "lab-nat"), (p) => ({
+      ...p,
+      connectivityType: "private",
+    }));
     const verdict = check(graph, expect("private-host", S3_LAB));
     assert.equal(verdict.outcome, "times-out");
     assert.match(
@@ -97,14 +91,10 @@ describe("the connectivity model, NAT gateway", () => {
 
 describe("the connectivity model, VPC DNS attributes", () => {
   it("times out a lookup when the VPC's DNS support is off", async () => {
-    const graph = withProps(
-      await lab("public-vs-private"),
-      named("aws:ec2/vpc:Vpc", "lab-vpc"),
-      (p) => ({
-        ...p,
-        enableDnsSupport: false,
-      }),
-    );
+    const graph = withProps(await lab("public-vs-private"), named(TYPE.vpc, "lab-vpc"), (p) => ({
+      ...p,
+      enableDnsSupport: false,
+    }));
     const verdict = check(
       graph,
       expect("private-host", { kind: "aws-service", service: "s3" }, "dns"),
@@ -123,9 +113,12 @@ describe("the connectivity model, security group rules held elsewhere", () => {
   const publicToS3 = expect("public-host", S3_LAB);
 
   it("reads a group's inline egress blocks (stacks built without rule resources)", async () => {
-    const base = without(await lab("public-vs-private"), named(EGRESS, "public-host-out-all-out"));
+    const base = without(
+      await lab("public-vs-private"),
+      named(TYPE.securityGroupEgressRule, "public-host-out-all-out"),
+    );
     assert.equal(check(base, publicToS3).outcome, "times-out");
-    const graph = withProps(base, named(SG, "public-host-sg"), (p) => ({
+    const graph = withProps(base, named(TYPE.securityGroup, "public-host-sg"), (p) => ({
       ...p,
       egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
     }));
@@ -133,11 +126,14 @@ describe("the connectivity model, security group rules held elsewhere", () => {
   });
 
   it("reads aws:ec2/securityGroupRule resources", async () => {
-    const base = without(await lab("public-vs-private"), named(EGRESS, "public-host-out-all-out"));
-    const group = get(base, SG, "public-host-sg");
+    const base = without(
+      await lab("public-vs-private"),
+      named(TYPE.securityGroupEgressRule, "public-host-out-all-out"),
+    );
+    const group = get(base, TYPE.securityGroup, "public-host-sg");
     const graph = withResource(
       base,
-      resource("aws:ec2/securityGroupRule:SecurityGroupRule", "classic", {
+      resource(TYPE.securityGroupRule, "classic", {
         type: "egress",
         securityGroupId: group.id,
         protocol: "-1",
@@ -154,12 +150,16 @@ describe("the connectivity model, security group rules held elsewhere", () => {
 
 describe("the connectivity model, endpoint policies", () => {
   it("answers 403 when the gateway endpoint's policy does not allow the request", async () => {
-    const graph = withProps(await lab("s3-gateway"), named(VPCE, "s3-gateway-vpce"), (p) => ({
-      ...p,
-      policy: JSON.stringify({
-        Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }],
+    const graph = withProps(
+      await lab("s3-gateway"),
+      named(TYPE.vpcEndpoint, "s3-gateway-vpce"),
+      (p) => ({
+        ...p,
+        policy: JSON.stringify({
+          Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }],
+        }),
       }),
-    }));
+    );
     const verdict = check(graph, expect("private-host", S3_LAB));
     assert.equal(verdict.outcome, "403");
     assert.match(
@@ -228,7 +228,7 @@ describe("the connectivity model, clients outside the VPC", () => {
 describe("the connectivity model, identities", () => {
   const laptopSsh = expect("laptop", { kind: "instance", host: "host", port: 22 });
   const user = resource(
-    "aws:iam/user:User",
+    TYPE.user,
     "operator-user",
     { name: "operator", arn: "arn:aws:iam::123456789012:user/operator" },
     "operator",
@@ -259,10 +259,10 @@ describe("the connectivity model, identities", () => {
 
   it("opens it for a user in the operators group (the group's managed policy)", async () => {
     const base = await lab("instance-connect");
-    const group = get(base, "aws:iam/group:Group", "operators");
+    const group = get(base, TYPE.group, "operators");
     const graph = withResource(
       withResource(base, user),
-      resource("aws:iam/userGroupMembership:UserGroupMembership", "operator-groups", {
+      resource(TYPE.userGroupMembership, "operator-groups", {
         user: "operator",
         groups: [group.props.name],
       }),
@@ -279,12 +279,12 @@ describe("the connectivity model, identities", () => {
 describe("the connectivity model, host to host across VPCs", () => {
   async function peered(routes: "both" | "forward") {
     let graph = await lab("endpoint-service");
-    const consumerRt = get(graph, "aws:ec2/routeTable:RouteTable", "consumer-private-rt");
-    const providerRt = get(graph, "aws:ec2/routeTable:RouteTable", "provider-private-rt");
-    const web = get(graph, SG, "web-server-1-sg");
+    const consumerRt = get(graph, TYPE.routeTable, "consumer-private-rt");
+    const providerRt = get(graph, TYPE.routeTable, "provider-private-rt");
+    const web = get(graph, TYPE.securityGroup, "web-server-1-sg");
     graph = withResource(
       graph,
-      resource("aws:ec2/route:Route", "to-provider", {
+      resource(TYPE.route, "to-provider", {
         routeTableId: consumerRt.id,
         destinationCidrBlock: "10.1.0.0/16",
         vpcPeeringConnectionId: "pcx-0123456789abcdef0",
@@ -293,7 +293,7 @@ describe("the connectivity model, host to host across VPCs", () => {
     if (routes === "both") {
       graph = withResource(
         graph,
-        resource("aws:ec2/route:Route", "to-consumer", {
+        resource(TYPE.route, "to-consumer", {
           routeTableId: providerRt.id,
           destinationCidrBlock: "10.0.0.0/16",
           vpcPeeringConnectionId: "pcx-0123456789abcdef0",
@@ -302,7 +302,7 @@ describe("the connectivity model, host to host across VPCs", () => {
     }
     return withResource(
       graph,
-      resource("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "web-from-consumer", {
+      resource(TYPE.securityGroupIngressRule, "web-from-consumer", {
         securityGroupId: web.id,
         ipProtocol: "tcp",
         fromPort: 80,

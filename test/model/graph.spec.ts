@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { fromRecorded, fromStackExport, nameOf, stackOutputs } from "../../model/graph";
 import { RecordedResource } from "../../engine/mock-engine";
+import { TYPE } from "../../model/type-tokens";
 
 const STACK_URN = "urn:pulumi:dev::labs::pulumi:pulumi:Stack::labs-dev";
 const PROVIDER_URN = "urn:pulumi:dev::labs::pulumi:providers:aws::default_7_48_0";
@@ -16,7 +17,7 @@ const bucket = {
   urn: BUCKET_URN,
   custom: true,
   id: "lab-bucket-1a2b3c4",
-  type: "aws:s3/bucket:Bucket",
+  type: TYPE.bucket,
   inputs: { forceDestroy: true, tags: { Name: "lab" } },
   outputs: {
     bucket: "lab-bucket-1a2b3c4",
@@ -62,7 +63,7 @@ describe("model/graph fromRecorded", () => {
         outputs: { bucketName: "lab-bucket-1a2b3c4" },
       },
       {
-        type: "aws:s3/bucket:Bucket",
+        type: TYPE.bucket,
         name: "lab-bucket",
         urn: BUCKET_URN,
         id: "lab-bucket-1a2b3c4",
@@ -77,7 +78,7 @@ describe("model/graph fromRecorded", () => {
     const graph = fromRecorded(recorded);
     assert.equal(graph[0].id, undefined);
     assert.deepEqual(graph[1], {
-      type: "aws:s3/bucket:Bucket",
+      type: TYPE.bucket,
       urn: BUCKET_URN,
       name: "lab-bucket",
       id: "lab-bucket-1a2b3c4",
@@ -107,7 +108,7 @@ describe("model/graph fromStackExport", () => {
     const graph = fromStackExport(exportOf([stack, provider, bucket]));
     assert.deepEqual(graph, [
       {
-        type: "aws:s3/bucket:Bucket",
+        type: TYPE.bucket,
         urn: BUCKET_URN,
         name: "lab-bucket",
         id: "lab-bucket-1a2b3c4",
@@ -138,7 +139,7 @@ describe("model/graph fromStackExport", () => {
       urn: "urn:pulumi:dev::labs::aws:iam/accessKey:AccessKey::k",
       custom: true,
       id: "AKIA0000",
-      type: "aws:iam/accessKey:AccessKey",
+      type: TYPE.accessKey,
       outputs: {
         secret: { ...SECRET, ciphertext: "v1:abc" },
         user: { ...SECRET, plaintext: '"lab-user"' },

@@ -10,6 +10,7 @@ import { GraphResource } from "../../model/graph";
 import { Expectation, Outcome } from "../../scenarios/scenario";
 import { named, without, withProps } from "./mutate";
 import { graphOf, scenarioNamed } from "./plans";
+import { TYPE } from "../../model/type-tokens";
 
 type Evaluate = (graph: readonly GraphResource[], expectation: Expectation) => Verdict;
 
@@ -27,10 +28,6 @@ interface Mutation {
   /** What the model's detail must say after the change. */
   because: RegExp;
 }
-
-const VPCE = "aws:ec2/vpcEndpoint:VpcEndpoint";
-const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
-const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const OTHER_ENDPOINT = "vpce-0123456789abcdef0";
 
 const request =
@@ -63,7 +60,10 @@ export const MUTATIONS: Mutation[] = [
     before: "works",
     after: "times-out",
     mutate: (g) =>
-      withProps(g, named(VPCE, "s3-gateway-vpce"), (p) => ({ ...p, routeTableIds: [] })),
+      withProps(g, named(TYPE.vpcEndpoint, "s3-gateway-vpce"), (p) => ({
+        ...p,
+        routeTableIds: [],
+      })),
     because: /^no route to s3's public addresses \(pl-[0-9a-f]+: 52\.219\.56\.0\/22.*\) from rtb-/,
   },
   {
@@ -72,8 +72,7 @@ export const MUTATIONS: Mutation[] = [
     probe: request("private-host", "s3", "lab"),
     before: "works",
     after: "403",
-    mutate: (g) =>
-      withProps(g, named("aws:s3/bucketPolicy:BucketPolicy", "lab-policy"), otherEndpointIn),
+    mutate: (g) => withProps(g, named(TYPE.bucketPolicy, "lab-policy"), otherEndpointIn),
     because:
       /^403: bucket policy of \S+ statement DenyOutsideVpcEndpoint denies s3:ListBucket .*carries aws:SourceVpce vpce-/,
   },
@@ -83,7 +82,7 @@ export const MUTATIONS: Mutation[] = [
     probe: request("public-host", "s3", "lab"),
     before: "works",
     after: "times-out",
-    mutate: (g) => without(g, named(EGRESS, "public-host-out-all-out")),
+    mutate: (g) => without(g, named(TYPE.securityGroupEgressRule, "public-host-out-all-out")),
     because: /^security group sg-\S+ of public-host \(i-\S+\) has no egress rule for TCP 443/,
   },
   {
@@ -92,7 +91,7 @@ export const MUTATIONS: Mutation[] = [
     probe: request("public-host", "s3", "lab"),
     before: "works",
     after: "times-out",
-    mutate: (g) => without(g, named("aws:ec2/route:Route", "lab-public-default")),
+    mutate: (g) => without(g, named(TYPE.route, "lab-public-default")),
     because: /^no route to s3's public addresses from rtb-\S+ \(10\.0\.0\.0\/16 -> local\)$/,
   },
   {
@@ -102,7 +101,7 @@ export const MUTATIONS: Mutation[] = [
     before: "works",
     after: "times-out",
     mutate: (g) =>
-      withProps(g, named("aws:ec2/instance:Instance", "public-host-instance"), (p) => ({
+      withProps(g, named(TYPE.instance, "public-host-instance"), (p) => ({
         ...p,
         associatePublicIpAddress: false,
         publicIp: "",
@@ -116,7 +115,10 @@ export const MUTATIONS: Mutation[] = [
     before: "resolves-private",
     after: "resolves-public",
     mutate: (g) =>
-      withProps(g, named(VPCE, "cloudformation-vpce"), (p) => ({ ...p, privateDnsEnabled: false })),
+      withProps(g, named(TYPE.vpcEndpoint, "cloudformation-vpce"), (p) => ({
+        ...p,
+        privateDnsEnabled: false,
+      })),
     because: /answers public addresses: no cloudformation interface endpoint with private DNS/,
   },
   {
@@ -126,7 +128,10 @@ export const MUTATIONS: Mutation[] = [
     before: "works",
     after: "times-out",
     mutate: (g) =>
-      withProps(g, named(VPCE, "cloudformation-vpce"), (p) => ({ ...p, privateDnsEnabled: false })),
+      withProps(g, named(TYPE.vpcEndpoint, "cloudformation-vpce"), (p) => ({
+        ...p,
+        privateDnsEnabled: false,
+      })),
     because: /^no route to cloudformation's public addresses from rtb-/,
   },
   {
@@ -136,7 +141,7 @@ export const MUTATIONS: Mutation[] = [
     before: "resolves-private",
     after: "resolves-public",
     mutate: (g) =>
-      withProps(g, named("aws:ec2/vpc:Vpc", "lab-vpc"), (p) => ({
+      withProps(g, named(TYPE.vpc, "lab-vpc"), (p) => ({
         ...p,
         enableDnsHostnames: false,
       })),
@@ -148,7 +153,7 @@ export const MUTATIONS: Mutation[] = [
     probe: request("private-host", "cloudformation"),
     before: "works",
     after: "times-out",
-    mutate: (g) => without(g, named(INGRESS, "cloudformation-in-vpc-443")),
+    mutate: (g) => without(g, named(TYPE.securityGroupIngressRule, "cloudformation-in-vpc-443")),
     because:
       /security group sg-\S+ of interface endpoint vpce-\S+ admits no TCP 443 from private-host/,
   },
@@ -158,7 +163,7 @@ export const MUTATIONS: Mutation[] = [
     probe: request("private-host", "s3", "lab", "s3-interface"),
     before: "works",
     after: "times-out",
-    mutate: (g) => without(g, named(INGRESS, "s3-interface-in-vpc-443")),
+    mutate: (g) => without(g, named(TYPE.securityGroupIngressRule, "s3-interface-in-vpc-443")),
     because: /admits no TCP 443 from private-host/,
   },
   {
@@ -167,8 +172,7 @@ export const MUTATIONS: Mutation[] = [
     probe: request("private-host", "s3", "lab", "s3-interface"),
     before: "works",
     after: "403",
-    mutate: (g) =>
-      withProps(g, named("aws:s3/bucketPolicy:BucketPolicy", "lab-policy"), otherEndpointIn),
+    mutate: (g) => withProps(g, named(TYPE.bucketPolicy, "lab-policy"), otherEndpointIn),
     because: /^403: bucket policy .* denies s3:ListBucket/,
   },
   {
@@ -177,7 +181,7 @@ export const MUTATIONS: Mutation[] = [
     probe: request("bastion", "dynamodb", "lab"),
     before: "works",
     after: "times-out",
-    mutate: (g) => without(g, named(EGRESS, "bastion-out-https-dynamodb")),
+    mutate: (g) => without(g, named(TYPE.securityGroupEgressRule, "bastion-out-https-dynamodb")),
     because:
       /has no egress rule for TCP 443 to dynamodb's public addresses \(pl-[0-9a-f]+: 52\.94\.11\.0\/24/,
   },
@@ -187,7 +191,8 @@ export const MUTATIONS: Mutation[] = [
     probe: request("bastion", "dynamodb", "lab"),
     before: "works",
     after: "403",
-    mutate: (g) => withProps(g, named(VPCE, "dynamodb-vpce"), (p) => ({ ...p, routeTableIds: [] })),
+    mutate: (g) =>
+      withProps(g, named(TYPE.vpcEndpoint, "dynamodb-vpce"), (p) => ({ ...p, routeTableIds: [] })),
     // Without the pl- route the request takes the internet gateway. The group still lets it out
     // (a prefix-list rule matches DynamoDB's addresses on any path), but it arrives without
     // aws:SourceVpce, and the policy's Deny refuses it.
@@ -199,8 +204,7 @@ export const MUTATIONS: Mutation[] = [
     probe: request("bastion", "dynamodb", "lab"),
     before: "works",
     after: "403",
-    mutate: (g) =>
-      withProps(g, named("aws:iam/policy:Policy", "dynamodb-via-endpoint"), otherEndpointIn),
+    mutate: (g) => withProps(g, named(TYPE.policy, "dynamodb-via-endpoint"), otherEndpointIn),
     because:
       /^403: policy \S+ statement DenyOutsideEndpoint denies dynamodb:GetItem .*carries aws:SourceVpce vpce-/,
   },
@@ -210,7 +214,7 @@ export const MUTATIONS: Mutation[] = [
     probe: (e) => e.from === "laptop" && e.to.kind === "instance",
     before: "works",
     after: "times-out",
-    mutate: (g) => without(g, named(INGRESS, "eice-host-in-ssh-from-eice")),
+    mutate: (g) => without(g, named(TYPE.securityGroupIngressRule, "eice-host-in-ssh-from-eice")),
     because: /admits no TCP 22 from Instance Connect Endpoint eice-/,
   },
   {
@@ -220,13 +224,7 @@ export const MUTATIONS: Mutation[] = [
     before: "works",
     after: "times-out",
     mutate: (g) =>
-      without(
-        g,
-        named(
-          "aws:ec2/vpcEndpointConnectionAccepter:VpcEndpointConnectionAccepter",
-          "web-accept-consumer-endpoint",
-        ),
-      ),
+      without(g, named(TYPE.vpcEndpointConnectionAccepter, "web-accept-consumer-endpoint")),
     because: /is pendingAcceptance: endpoint service vpce-svc-\S+ requires acceptance/,
   },
   {
@@ -235,7 +233,7 @@ export const MUTATIONS: Mutation[] = [
     probe: (e) => e.probe === "request" && e.to.kind === "endpoint-service",
     before: "works",
     after: "times-out",
-    mutate: (g) => without(g, named("aws:lb/listener:Listener", "web-listener")),
+    mutate: (g) => without(g, named(TYPE.listener, "web-listener")),
     because: /load balancer \S+ has no listener on port 80/,
   },
   {
@@ -244,7 +242,7 @@ export const MUTATIONS: Mutation[] = [
     probe: (e) => e.probe === "request" && e.to.kind === "endpoint-service",
     before: "works",
     after: "times-out",
-    mutate: (g) => without(g, named(INGRESS, "web-server-1-in-service-80")),
+    mutate: (g) => without(g, named(TYPE.securityGroupIngressRule, "web-server-1-in-service-80")),
     because: /web-server-1-instance admits no TCP 80 from the load balancer's subnets/,
   },
 ];

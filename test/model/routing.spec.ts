@@ -100,9 +100,20 @@ describe("model/routing routeTarget", () => {
     { fields: { transitGatewayId: "tgw-1" }, want: { kind: "transit-gateway", id: "tgw-1" } },
     { fields: { vpcEndpointId: "vpce-1" }, want: { kind: "gateway-endpoint", id: "vpce-1" } },
     {
+      fields: { egressOnlyGatewayId: "eigw-1" },
+      want: { kind: "egress-only-gateway", id: "eigw-1" },
+    },
+    { fields: { networkInterfaceId: "eni-1" }, want: { kind: "network-interface", id: "eni-1" } },
+    {
       fields: { gatewayId: "igw-1", state: "blackhole" },
       want: { kind: "blackhole", id: "igw-1" },
     },
+    {
+      // The egress-only gateway it pointed to is gone; the route still names it.
+      fields: { egressOnlyGatewayId: "eigw-1", state: "blackhole" },
+      want: { kind: "blackhole", id: "eigw-1" },
+    },
+    { fields: { state: "blackhole" }, want: { kind: "blackhole", id: "" } },
     { fields: { gatewayId: "", natGatewayId: "" }, want: undefined },
   ];
   for (const c of cases) {

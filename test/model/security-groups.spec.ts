@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import { allowingRule, describeRule, Peer, SgRule } from "../../model/security-groups";
+import { allowingRule, describeRule, ConnectionEnd, SgRuleFact } from "../../model/security-groups";
 
-const rule = (r: Partial<SgRule> & Pick<SgRule, "direction" | "peer">): SgRule => ({
+const rule = (r: Partial<SgRuleFact> & Pick<SgRuleFact, "direction" | "peer">): SgRuleFact => ({
   groupId: "sg-host",
   protocol: "tcp",
   fromPort: 443,
@@ -10,21 +10,29 @@ const rule = (r: Partial<SgRule> & Pick<SgRule, "direction" | "peer">): SgRule =
   ...r,
 });
 
-const endpoint: Peer = {
+const endpoint: ConnectionEnd = {
   cidrs: ["10.0.1.0/24"],
   prefixListIds: [],
   securityGroupIds: ["sg-vpce"],
 };
-const s3: Peer = { cidrs: ["52.219.56.0/22"], prefixListIds: ["pl-s3"], securityGroupIds: [] };
-const host: Peer = { cidrs: ["10.0.1.10"], prefixListIds: [], securityGroupIds: ["sg-host"] };
+const s3: ConnectionEnd = {
+  cidrs: ["52.219.56.0/22"],
+  prefixListIds: ["pl-s3"],
+  securityGroupIds: [],
+};
+const host: ConnectionEnd = {
+  cidrs: ["10.0.1.10"],
+  prefixListIds: [],
+  securityGroupIds: ["sg-host"],
+};
 
 describe("model/security-groups allowingRule", () => {
   const cases: {
     name: string;
-    rules: SgRule[];
+    rules: SgRuleFact[];
     direction: "ingress" | "egress";
     groups: string[];
-    peer: Peer;
+    peer: ConnectionEnd;
     port: number;
     allowed: boolean;
   }[] = [

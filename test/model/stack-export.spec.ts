@@ -11,6 +11,7 @@ import { SCENARIOS } from "../../scenarios";
 import { Expectation } from "../../scenarios/scenario";
 import { fixturePath, toStackExport } from "../fixtures/make-stack-export";
 import { graphOf } from "./plans";
+import { TYPE } from "../../model/type-tokens";
 
 describe("the connectivity model on a stack export", () => {
   it("proves the expectations a committed s3-gateway export carries in its stack outputs", () => {
@@ -18,7 +19,7 @@ describe("the connectivity model on a stack export", () => {
     const graph = fromStackExport(exported);
     const expectations = stackOutputs(exported).expectations as Expectation[];
     assert.equal(expectations.length, 4);
-    assert.ok(graph.some((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint"));
+    assert.ok(graph.some((r) => r.type === TYPE.vpcEndpoint));
     assert.ok(!graph.some((r) => r.type.startsWith("pulumi:")));
     const checks = checkExpectations(graph, expectations);
     assert.deepEqual(

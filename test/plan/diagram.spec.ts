@@ -6,15 +6,14 @@ import { engine } from "../../engine/mock-engine";
 import { LabReport, reportScenario } from "../../plan/report";
 import { SCENARIOS } from "../../scenarios";
 import { Expectation } from "../../scenarios/scenario";
+import { TYPE } from "../../model/type-tokens";
 
 const DOCS = path.join(__dirname, "..", "..", "docs");
-const SUBNET = "aws:ec2/subnet:Subnet";
-const ROUTE_TABLE = "aws:ec2/routeTable:RouteTable";
 
 /** Names the diagram must show: every subnet, route table and endpoint of the lab. */
 function namesToShow(report: LabReport): string[] {
   return report.graph
-    .filter((r) => [SUBNET, ROUTE_TABLE, ...ENDPOINT_TYPES].includes(r.type))
+    .filter((r) => [TYPE.subnet, TYPE.routeTable, ...ENDPOINT_TYPES].includes(r.type))
     .map((r) => r.name);
 }
 
@@ -50,7 +49,7 @@ describe("topology diagram", () => {
     it(`${scenario.name}: renders to SVG naming every subnet, route table and endpoint`, async () => {
       const report = reports.get(scenario.name)!;
       const names = namesToShow(report);
-      assert.ok(names.some((n) => report.graph.find((r) => r.name === n)?.type === SUBNET));
+      assert.ok(names.some((n) => report.graph.find((r) => r.name === n)?.type === TYPE.subnet));
       const svg = await renderSvg(diagramOf(report));
       assert.match(svg, /^<\?xml[\s\S]*<svg [\s\S]*<\/svg>\s*$/);
       const texts = svgTexts(svg);
@@ -88,20 +87,20 @@ describe("topology diagram", () => {
       parent?: string,
     ): DiagramResource => ({ type, name, urn: urn(type, name), id, props, parent });
     const graph: DiagramResource[] = [
-      r("aws:ec2/vpc:Vpc", "net-vpc", "vpc-1", { cidrBlock: "10.0.0.0/16" }),
-      r(SUBNET, "net-private-1", "subnet-1", {
+      r(TYPE.vpc, "net-vpc", "vpc-1", { cidrBlock: "10.0.0.0/16" }),
+      r(TYPE.subnet, "net-private-1", "subnet-1", {
         vpcId: "vpc-1",
         cidrBlock: "10.0.1.0/24",
         availabilityZone: "ap-northeast-2a",
         tags: { Tier: "private" },
       }),
-      r(SUBNET, "net-spare-1", "subnet-2", { vpcId: "vpc-1", cidrBlock: "10.0.2.0/24" }),
-      r(ROUTE_TABLE, "net-private-rt", "rtb-1", { vpcId: "vpc-1" }),
-      r("aws:ec2/routeTableAssociation:RouteTableAssociation", "net-private-1-rta", "rtbassoc-1", {
+      r(TYPE.subnet, "net-spare-1", "subnet-2", { vpcId: "vpc-1", cidrBlock: "10.0.2.0/24" }),
+      r(TYPE.routeTable, "net-private-rt", "rtb-1", { vpcId: "vpc-1" }),
+      r(TYPE.routeTableAssociation, "net-private-1-rta", "rtbassoc-1", {
         subnetId: "subnet-1",
         routeTableId: "rtb-1",
       }),
-      r("aws:ec2/vpcEndpoint:VpcEndpoint", "s3-vpce", "vpce-1", {
+      r(TYPE.vpcEndpoint, "s3-vpce", "vpce-1", {
         vpcId: "vpc-1",
         vpcEndpointType: "Gateway",
         serviceName: "com.amazonaws.ap-northeast-2.s3",
@@ -110,7 +109,7 @@ describe("topology diagram", () => {
       }),
       r("vpc-endpoint-labs:compute:LabInstance", "host", undefined, {}),
       r(
-        "aws:ec2/instance:Instance",
+        TYPE.instance,
         "host-instance",
         "i-1",
         { subnetId: "subnet-1", instanceType: "t4g.nano", publicIp: "" },
@@ -118,7 +117,7 @@ describe("topology diagram", () => {
       ),
       r("vpc-endpoint-labs:storage:LabBucket", "data", undefined, {}),
       r(
-        "aws:s3/bucket:Bucket",
+        TYPE.bucket,
         "data-bucket",
         "data-bucket-1",
         {},
@@ -166,9 +165,9 @@ describe("topology diagram", () => {
             outcome: "works",
             agrees: true,
             via: [
-              urn("aws:ec2/instance:Instance", "host-instance"),
-              urn(ROUTE_TABLE, "net-private-rt"),
-              urn("aws:ec2/vpcEndpoint:VpcEndpoint", "s3-vpce"),
+              urn(TYPE.instance, "host-instance"),
+              urn(TYPE.routeTable, "net-private-rt"),
+              urn(TYPE.vpcEndpoint, "s3-vpce"),
             ],
           },
           { expectation: blocked, outcome: "times-out", agrees: true },

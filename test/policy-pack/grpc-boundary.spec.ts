@@ -23,11 +23,7 @@ import {
   startPack,
   unary,
 } from "../../harness/pack-process";
-
-const BUCKET = "aws:s3/bucket:Bucket";
-const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
-const SG = "aws:ec2/securityGroup:SecurityGroup";
-const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
+import { TYPE } from "../../model/type-tokens";
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET = "1b47061264138c4ac30d75fd1eb44270";
 
@@ -58,7 +54,7 @@ function seed(bucket: string, effect = "Allow"): string {
 
 /** A bucket and its bucket policy as AnalyzeStack sends them at the end of an update. */
 function bucketWithPolicy(name: string, policy: unknown): ResourceSpec[] {
-  const bucket = spec(BUCKET, name, {
+  const bucket = spec(TYPE.bucket, name, {
     bucket: name,
     id: name,
     arn: `arn:aws:s3:::${name}`,
@@ -67,7 +63,7 @@ function bucketWithPolicy(name: string, policy: unknown): ResourceSpec[] {
   return [
     bucket,
     spec(
-      BUCKET_POLICY,
+      TYPE.bucketPolicy,
       `${name}-policy`,
       { bucket: name, id: name, policy },
       {
@@ -252,10 +248,10 @@ describe("policy pack over gRPC, started as the Pulumi CLI starts it", function 
     });
 
     it("links by property dependency and flags the bucket no policy is attached to", async () => {
-      const a = spec(BUCKET, "lab-a", { bucket: "lab-a", id: "lab-a", policy: "" });
-      const b = spec(BUCKET, "lab-b", { bucket: "lab-b", id: "lab-b", policy: "" });
+      const a = spec(TYPE.bucket, "lab-a", { bucket: "lab-a", id: "lab-a", policy: "" });
+      const b = spec(TYPE.bucket, "lab-b", { bucket: "lab-b", id: "lab-b", policy: "" });
       const p = spec(
-        BUCKET_POLICY,
+        TYPE.bucketPolicy,
         "only-a",
         { bucket: "renamed-at-update", policy: restricting("lab-a") },
         {
@@ -272,14 +268,14 @@ describe("policy pack over gRPC, started as the Pulumi CLI starts it", function 
 
     it("during preview, gives an advisory for an unknown policy and still fails a definite violation", async () => {
       const known = bucketWithPolicy("lab-known", seed("lab-known"));
-      const pending = spec(BUCKET, "lab-pending", {
+      const pending = spec(TYPE.bucket, "lab-pending", {
         bucket: "lab-pending",
         id: UNKNOWN,
         arn: UNKNOWN,
         policy: UNKNOWN,
       });
       const pendingPolicy = spec(
-        BUCKET_POLICY,
+        TYPE.bucketPolicy,
         "lab-pending-policy",
         { bucket: UNKNOWN, policy: UNKNOWN },
         {
@@ -304,12 +300,12 @@ describe("policy pack over gRPC, started as the Pulumi CLI starts it", function 
     });
 
     it("runs the stack guardrails: private DNS in a VPC without DNS hostnames", async () => {
-      const vpc = spec("aws:ec2/vpc:Vpc", "lab", {
+      const vpc = spec(TYPE.vpc, "lab", {
         id: "vpc-1",
         enableDnsSupport: true,
         enableDnsHostnames: false,
       });
-      const ep = spec(ENDPOINT, "cfn", {
+      const ep = spec(TYPE.vpcEndpoint, "cfn", {
         vpcId: "vpc-1",
         serviceName: "com.amazonaws.ap-northeast-2.cloudformation",
         vpcEndpointType: "Interface",
@@ -324,22 +320,14 @@ describe("policy pack over gRPC, started as the Pulumi CLI starts it", function 
     });
 
     it("runs the stack guardrails: two Instance Connect Endpoints in one VPC", async () => {
-      const first = spec(
-        "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint",
-        "eice-1",
-        {
-          subnetId: "subnet-1",
-          vpcId: "vpc-1",
-        },
-      );
-      const second = spec(
-        "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint",
-        "eice-2",
-        {
-          subnetId: "subnet-2",
-          vpcId: "vpc-1",
-        },
-      );
+      const first = spec(TYPE.instanceConnectEndpoint, "eice-1", {
+        subnetId: "subnet-1",
+        vpcId: "vpc-1",
+      });
+      const second = spec(TYPE.instanceConnectEndpoint, "eice-2", {
+        subnetId: "subnet-2",
+        vpcId: "vpc-1",
+      });
       const ds = await analyzeStack([first, second]);
       assert.deepStrictEqual(
         ds.map((d) => [d.policyName, d.enforcementLevel, d.urn]),
@@ -350,7 +338,7 @@ describe("policy pack over gRPC, started as the Pulumi CLI starts it", function 
 
   describe("Analyze (inputs)", () => {
     it("fails a security group that opens SSH to the internet, as mandatory", async () => {
-      const sg = spec(SG, "bastion", {
+      const sg = spec(TYPE.securityGroup, "bastion", {
         ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }],
       });
       const ds = await analyze(sg);
@@ -362,14 +350,14 @@ describe("policy pack over gRPC, started as the Pulumi CLI starts it", function 
     });
 
     it("passes a security group that allows SSH only from the VPC", async () => {
-      const sg = spec(SG, "private", {
+      const sg = spec(TYPE.securityGroup, "private", {
         ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/16"] }],
       });
       assert.deepStrictEqual(await analyze(sg), []);
     });
 
     it("gives an advisory, not a failure, when the source CIDR is unknown", async () => {
-      const rule = spec("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "pending", {
+      const rule = spec(TYPE.securityGroupIngressRule, "pending", {
         ipProtocol: "tcp",
         fromPort: 22,
         toPort: 22,
@@ -387,11 +375,11 @@ describe("policy pack over gRPC, started as the Pulumi CLI starts it", function 
     });
 
     it("flags a gateway endpoint for a service without one, and an instance without IMDSv2", async () => {
-      const ep = spec(ENDPOINT, "ec2-gw", {
+      const ep = spec(TYPE.vpcEndpoint, "ec2-gw", {
         vpcId: "vpc-1",
         serviceName: "com.amazonaws.us-east-1.ec2",
       });
-      const host = spec("aws:ec2/instance:Instance", "host", {
+      const host = spec(TYPE.instance, "host", {
         ami: "ami-1",
         instanceType: "t4g.nano",
       });

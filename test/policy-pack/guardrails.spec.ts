@@ -6,21 +6,17 @@ import {
   resource,
   runPolicy,
 } from "./helpers";
-
-const VPC = "aws:ec2/vpc:Vpc";
-const SUBNET = "aws:ec2/subnet:Subnet";
-const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
-const ICE = "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint";
+import { TYPE } from "../../model/type-tokens";
 
 function vpc(name: string, props: Record<string, unknown> = {}) {
-  return resource(VPC, name, { id: `${name}-id`, cidrBlock: "10.0.0.0/16", ...props });
+  return resource(TYPE.vpc, name, { id: `${name}-id`, cidrBlock: "10.0.0.0/16", ...props });
 }
 
 describe("vpc-endpoint-private-dns-requires-vpc-dns", () => {
   const POLICY = "vpc-endpoint-private-dns-requires-vpc-dns";
   const endpoint = (vpcId: unknown, extra: Record<string, unknown> = {}, deps = {}) =>
     resource(
-      ENDPOINT,
+      TYPE.vpcEndpoint,
       "cfn",
       {
         vpcId,
@@ -88,7 +84,7 @@ describe("s3-interface-endpoint-resolver-dns-requires-gateway", () => {
   const POLICY = "s3-interface-endpoint-resolver-dns-requires-gateway";
   const s3Interface = (extra: Partial<Parameters<typeof resource>[3]> = {}) =>
     resource(
-      ENDPOINT,
+      TYPE.vpcEndpoint,
       "s3-interface",
       {
         vpcId: "lab-id",
@@ -99,7 +95,7 @@ describe("s3-interface-endpoint-resolver-dns-requires-gateway", () => {
       },
       extra,
     );
-  const gateway = resource(ENDPOINT, "s3-gateway", {
+  const gateway = resource(TYPE.vpcEndpoint, "s3-gateway", {
     vpcId: "lab-id",
     serviceName: "com.amazonaws.ap-northeast-2.s3",
   });
@@ -126,7 +122,7 @@ describe("s3-interface-endpoint-resolver-dns-requires-gateway", () => {
   });
 
   it("flags it when the gateway endpoint is in another VPC", () => {
-    const otherGateway = resource(ENDPOINT, "other-gw", {
+    const otherGateway = resource(TYPE.vpcEndpoint, "other-gw", {
       vpcId: "other-id",
       serviceName: "com.amazonaws.ap-northeast-2.s3",
     });
@@ -145,12 +141,7 @@ describe("s3-interface-endpoint-resolver-dns-requires-gateway", () => {
   });
 
   it("follows dependencies through other resources", () => {
-    const between = resource(
-      "aws:ec2/routeTable:RouteTable",
-      "rt",
-      {},
-      { dependencies: [gateway.urn] },
-    );
+    const between = resource(TYPE.routeTable, "rt", {}, { dependencies: [gateway.urn] });
     assertNoResourceViolations(POLICY, [
       vpc("lab"),
       gateway,
@@ -160,7 +151,7 @@ describe("s3-interface-endpoint-resolver-dns-requires-gateway", () => {
   });
 
   it("ignores S3 interface endpoints that keep private DNS for in-VPC clients", () => {
-    const ep = resource(ENDPOINT, "s3-interface", {
+    const ep = resource(TYPE.vpcEndpoint, "s3-interface", {
       vpcId: "lab-id",
       serviceName: "com.amazonaws.ap-northeast-2.s3",
       vpcEndpointType: "Interface",
@@ -177,7 +168,7 @@ describe("vpc-gateway-endpoint-service-supported", () => {
     for (const svc of ["s3", "dynamodb"]) {
       assertNoResourceViolations(
         POLICY,
-        resource(ENDPOINT, svc, {
+        resource(TYPE.vpcEndpoint, svc, {
           vpcId: "vpc-1",
           serviceName: `com.amazonaws.us-east-1.${svc}`,
           vpcEndpointType: "Gateway",
@@ -187,7 +178,7 @@ describe("vpc-gateway-endpoint-service-supported", () => {
   });
 
   it("flags a gateway endpoint for another service, the default type included", () => {
-    const ep = resource(ENDPOINT, "ec2", {
+    const ep = resource(TYPE.vpcEndpoint, "ec2", {
       vpcId: "vpc-1",
       serviceName: "com.amazonaws.us-east-1.ec2",
     });
@@ -205,7 +196,7 @@ describe("vpc-gateway-endpoint-service-supported", () => {
   it("ignores interface endpoints", () => {
     assertNoResourceViolations(
       POLICY,
-      resource(ENDPOINT, "ec2", {
+      resource(TYPE.vpcEndpoint, "ec2", {
         serviceName: "com.amazonaws.us-east-1.ec2",
         vpcEndpointType: "Interface",
       }),
@@ -213,7 +204,9 @@ describe("vpc-gateway-endpoint-service-supported", () => {
   });
 
   it("takes the list of gateway services from config", () => {
-    const ep = resource(ENDPOINT, "ddb", { serviceName: "com.amazonaws.us-east-1.dynamodb" });
+    const ep = resource(TYPE.vpcEndpoint, "ddb", {
+      serviceName: "com.amazonaws.us-east-1.dynamodb",
+    });
     assertHasResourceViolation(
       POLICY,
       ep,
@@ -223,7 +216,7 @@ describe("vpc-gateway-endpoint-service-supported", () => {
   });
 
   it("gives only an advisory when the service name is not known yet", () => {
-    const ep = resource(ENDPOINT, "x", { serviceName: UNKNOWN });
+    const ep = resource(TYPE.vpcEndpoint, "x", { serviceName: UNKNOWN });
     const violations = runPolicy(POLICY, [ep], { [POLICY]: "mandatory" });
     assert.deepStrictEqual(
       violations.map((v) => v.enforcementLevel),
@@ -235,10 +228,10 @@ describe("vpc-gateway-endpoint-service-supported", () => {
 describe("ec2-instance-connect-endpoint-one-per-vpc", () => {
   const POLICY = "ec2-instance-connect-endpoint-one-per-vpc";
   const subnet = (name: string, vpcId: string) =>
-    resource(SUBNET, name, { id: `${name}-id`, vpcId });
+    resource(TYPE.subnet, name, { id: `${name}-id`, vpcId });
   const ice = (name: string, subnetId: unknown, deps: Record<string, string[]> = {}) =>
     resource(
-      ICE,
+      TYPE.instanceConnectEndpoint,
       name,
       { subnetId, vpcId: UNKNOWN, preserveClientIp: false },
       { propertyDependencies: deps },
@@ -268,8 +261,14 @@ describe("ec2-instance-connect-endpoint-one-per-vpc", () => {
   });
 
   it("flags two endpoints in a VPC outside the stack by their vpcId output", () => {
-    const first = resource(ICE, "e1", { subnetId: "subnet-1", vpcId: "vpc-0abc" });
-    const second = resource(ICE, "e2", { subnetId: "subnet-2", vpcId: "vpc-0abc" });
+    const first = resource(TYPE.instanceConnectEndpoint, "e1", {
+      subnetId: "subnet-1",
+      vpcId: "vpc-0abc",
+    });
+    const second = resource(TYPE.instanceConnectEndpoint, "e2", {
+      subnetId: "subnet-2",
+      vpcId: "vpc-0abc",
+    });
     assertHasResourceViolation(POLICY, [first, second], {
       urn: second.urn,
       message: /VPC vpc-0abc/,
@@ -279,14 +278,11 @@ describe("ec2-instance-connect-endpoint-one-per-vpc", () => {
 
 describe("ec2-security-group-no-public-ssh", () => {
   const POLICY = "ec2-security-group-no-public-ssh";
-  const SG = "aws:ec2/securityGroup:SecurityGroup";
-  const RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
-  const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 
   it("passes SSH from the VPC and HTTPS from anywhere", () => {
     assertNoResourceViolations(
       POLICY,
-      resource(SG, "web", {
+      resource(TYPE.securityGroup, "web", {
         ingress: [
           { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/16"] },
           { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] },
@@ -295,7 +291,7 @@ describe("ec2-security-group-no-public-ssh", () => {
     );
     assertNoResourceViolations(
       POLICY,
-      resource(INGRESS, "ssh-from-eice", {
+      resource(TYPE.securityGroupIngressRule, "ssh-from-eice", {
         ipProtocol: "tcp",
         fromPort: 22,
         toPort: 22,
@@ -305,7 +301,7 @@ describe("ec2-security-group-no-public-ssh", () => {
   });
 
   it("flags an inline ingress rule opening TCP 22 to 0.0.0.0/0 (mandatory)", () => {
-    const sg = resource(SG, "bastion", {
+    const sg = resource(TYPE.securityGroup, "bastion", {
       ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }],
     });
     assertHasResourceViolation(POLICY, sg, {
@@ -319,7 +315,7 @@ describe("ec2-security-group-no-public-ssh", () => {
   });
 
   it("flags a SecurityGroupRule opening a port range with 22 to ::/0", () => {
-    const rule = resource(RULE, "wide", {
+    const rule = resource(TYPE.securityGroupRule, "wide", {
       type: "ingress",
       protocol: "6",
       fromPort: 0,
@@ -328,11 +324,14 @@ describe("ec2-security-group-no-public-ssh", () => {
       securityGroupId: "sg-1",
     });
     assertHasResourceViolation(POLICY, rule, { urn: rule.urn, message: /opens TCP 22 to ::\/0/ });
-    assertNoResourceViolations(POLICY, resource(RULE, "egress", { ...rule.props, type: "egress" }));
+    assertNoResourceViolations(
+      POLICY,
+      resource(TYPE.securityGroupRule, "egress", { ...rule.props, type: "egress" }),
+    );
   });
 
   it("flags a vpc.SecurityGroupIngressRule with every protocol from anywhere", () => {
-    const rule = resource(INGRESS, "all", {
+    const rule = resource(TYPE.securityGroupIngressRule, "all", {
       ipProtocol: "-1",
       cidrIpv4: "0.0.0.0/0",
       securityGroupId: "sg-1",
@@ -344,7 +343,7 @@ describe("ec2-security-group-no-public-ssh", () => {
   });
 
   it("checks the ports from config (RDP)", () => {
-    const rule = resource(INGRESS, "rdp", {
+    const rule = resource(TYPE.securityGroupIngressRule, "rdp", {
       ipProtocol: "tcp",
       fromPort: 3389,
       toPort: 3389,
@@ -360,7 +359,7 @@ describe("ec2-security-group-no-public-ssh", () => {
   });
 
   it("gives only an advisory when the source CIDR is not known yet", () => {
-    const rule = resource(INGRESS, "pending", {
+    const rule = resource(TYPE.securityGroupIngressRule, "pending", {
       ipProtocol: "tcp",
       fromPort: 22,
       toPort: 22,
@@ -377,26 +376,24 @@ describe("ec2-security-group-no-public-ssh", () => {
 
 describe("ec2-instance-imdsv2-required", () => {
   const POLICY = "ec2-instance-imdsv2-required";
-  const INSTANCE = "aws:ec2/instance:Instance";
-  const TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 
   it("passes instances and launch templates that require IMDSv2", () => {
     assertNoResourceViolations(
       POLICY,
-      resource(INSTANCE, "host", { metadataOptions: { httpTokens: "required" } }),
+      resource(TYPE.instance, "host", { metadataOptions: { httpTokens: "required" } }),
     );
     assertNoResourceViolations(
       POLICY,
-      resource(TEMPLATE, "lt", { metadataOptions: { httpTokens: "required" } }),
+      resource(TYPE.launchTemplate, "lt", { metadataOptions: { httpTokens: "required" } }),
     );
     assertNoResourceViolations(
       POLICY,
-      resource(INSTANCE, "no-imds", { metadataOptions: { httpEndpoint: "disabled" } }),
+      resource(TYPE.instance, "no-imds", { metadataOptions: { httpEndpoint: "disabled" } }),
     );
   });
 
   it("flags an instance that leaves httpTokens unset", () => {
-    const host = resource(INSTANCE, "host", { instanceType: "t4g.nano" });
+    const host = resource(TYPE.instance, "host", { instanceType: "t4g.nano" });
     assertHasResourceViolation(POLICY, host, {
       urn: host.urn,
       enforcementLevel: "advisory",
@@ -408,7 +405,7 @@ describe("ec2-instance-imdsv2-required", () => {
   });
 
   it('flags a launch template with httpTokens "optional"', () => {
-    const lt = resource(TEMPLATE, "lt", { metadataOptions: { httpTokens: "optional" } });
+    const lt = resource(TYPE.launchTemplate, "lt", { metadataOptions: { httpTokens: "optional" } });
     assertHasResourceViolation(POLICY, lt, {
       urn: lt.urn,
       message: /Launch template 'lt' .*is "optional"/,
@@ -418,7 +415,7 @@ describe("ec2-instance-imdsv2-required", () => {
   it("leaves an instance launched from a template to the template's check", () => {
     assertNoResourceViolations(
       POLICY,
-      resource(INSTANCE, "from-lt", { launchTemplate: { id: "lt-1" } }),
+      resource(TYPE.instance, "from-lt", { launchTemplate: { id: "lt-1" } }),
     );
   });
 });

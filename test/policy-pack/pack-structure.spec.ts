@@ -10,6 +10,7 @@ import {
   rules,
 } from "../../policy-pack/policies";
 import { PACK_DIR, REPO_ROOT, ensurePackBuilt } from "../../harness/pack-process";
+import { TYPE } from "../../model/type-tokens";
 
 describe("policy pack structure", () => {
   it("names every policy in kebab-case and describes it with 'Checks that ...'", () => {
@@ -80,26 +81,26 @@ describe("policy pack structure", () => {
 
   it("never throws on odd input, reporting through violations instead", () => {
     const odd = [
-      { type: "aws:s3/bucket:Bucket", urn: "u1", name: "b", props: { bucket: 42, policy: [1, 2] } },
+      { type: TYPE.bucket, urn: "u1", name: "b", props: { bucket: 42, policy: [1, 2] } },
       {
-        type: "aws:s3/bucketPolicy:BucketPolicy",
+        type: TYPE.bucketPolicy,
         urn: "u2",
         name: "p",
         props: { bucket: null, policy: 7 },
       },
       {
-        type: "aws:ec2/securityGroup:SecurityGroup",
+        type: TYPE.securityGroup,
         urn: "u3",
         name: "sg",
         props: { ingress: [null, "x", { protocol: 6 }] },
       },
       {
-        type: "aws:ec2/vpcEndpoint:VpcEndpoint",
+        type: TYPE.vpcEndpoint,
         urn: "u4",
         name: "e",
         props: { serviceName: 5, dnsOptions: "x" },
       },
-      { type: "aws:ec2/instance:Instance", urn: "u5", name: "i", props: { metadataOptions: "x" } },
+      { type: TYPE.instance, urn: "u5", name: "i", props: { metadataOptions: "x" } },
     ];
     const violations = evaluateStack(odd);
     assert.ok(

@@ -8,11 +8,9 @@ import {
   restricting,
   runPolicy,
 } from "./helpers";
+import { TYPE } from "../../model/type-tokens";
 
 const POLICY = "s3-bucket-requires-vpce";
-const BUCKET = "aws:s3/bucket:Bucket";
-const BUCKET_V2 = "aws:s3/bucketV2:BucketV2";
-const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 
 function allowOnly(bucketName: string): string {
   return JSON.stringify({
@@ -28,14 +26,14 @@ function allowOnly(bucketName: string): string {
   });
 }
 
-function bucket(name: string, props: Record<string, unknown> = {}, type = BUCKET) {
+function bucket(name: string, props: Record<string, unknown> = {}, type: string = TYPE.bucket) {
   return resource(type, name, { bucket: name, ...props });
 }
 
 describe(POLICY, () => {
   it("passes a bucket whose bucket policy (linked by name) denies access outside the endpoint", () => {
     const b = bucket("lab-data");
-    const p = resource(BUCKET_POLICY, "lab-data-policy", {
+    const p = resource(TYPE.bucketPolicy, "lab-data-policy", {
       bucket: "lab-data",
       policy: restricting("lab-data"),
     });
@@ -43,8 +41,8 @@ describe(POLICY, () => {
   });
 
   it("links a bucket policy by the bucket's id output as well as its name", () => {
-    const b = resource(BUCKET, "data", { bucket: "lab-data-3f2a1c", id: "lab-data-3f2a1c" });
-    const p = resource(BUCKET_POLICY, "data-policy", {
+    const b = resource(TYPE.bucket, "data", { bucket: "lab-data-3f2a1c", id: "lab-data-3f2a1c" });
+    const p = resource(TYPE.bucketPolicy, "data-policy", {
       bucket: "lab-data-3f2a1c",
       policy: restricting("lab-data-3f2a1c"),
     });
@@ -54,7 +52,7 @@ describe(POLICY, () => {
   it("links a bucket policy through its property dependency when the bucket is not known yet", () => {
     const b = bucket("lab-data");
     const p = resource(
-      BUCKET_POLICY,
+      TYPE.bucketPolicy,
       "lab-data-policy",
       { bucket: UNKNOWN, policy: allowOnly("lab-data") },
       { propertyDependencies: { bucket: [b.urn] } },
@@ -67,8 +65,8 @@ describe(POLICY, () => {
   });
 
   it("links a mocked bucket by the id the caller gives", () => {
-    const b = resource(BUCKET, "data", {}, { id: "data-id" });
-    const p = resource(BUCKET_POLICY, "data-policy", {
+    const b = resource(TYPE.bucket, "data", {}, { id: "data-id" });
+    const p = resource(TYPE.bucketPolicy, "data-policy", {
       bucket: "data-id",
       policy: restricting("data-id"),
     });
@@ -78,7 +76,7 @@ describe(POLICY, () => {
   it("with two buckets and one policy, flags only the bucket the policy is not attached to", () => {
     const a = bucket("lab-a");
     const b = bucket("lab-b");
-    const p = resource(BUCKET_POLICY, "lab-a-policy", {
+    const p = resource(TYPE.bucketPolicy, "lab-a-policy", {
       bucket: "lab-a",
       policy: restricting("lab-a"),
     });
@@ -115,7 +113,7 @@ describe(POLICY, () => {
         },
       ],
     });
-    const p = resource(BUCKET_POLICY, "shared", { bucket: "lab-a", policy: both });
+    const p = resource(TYPE.bucketPolicy, "shared", { bucket: "lab-a", policy: both });
     assertNoResourceViolations(POLICY, [a, b, p], { urn: a.urn });
     assertHasResourceViolation(POLICY, [a, b, p], {
       urn: b.urn,
@@ -125,7 +123,7 @@ describe(POLICY, () => {
 
   it("flags the seed's Allow-only policy as mandatory, explaining why and showing the Deny", () => {
     const b = bucket("upload-test-bucket");
-    const p = resource(BUCKET_POLICY, "seed", {
+    const p = resource(TYPE.bucketPolicy, "seed", {
       bucket: "upload-test-bucket",
       policy: allowOnly("upload-test-bucket"),
     });
@@ -144,7 +142,7 @@ describe(POLICY, () => {
   it("flags the seed's verification flip", () => {
     const b = bucket("upload-test-bucket");
     const flip = allowOnly("upload-test-bucket").replace('"Allow"', '"Deny"');
-    const p = resource(BUCKET_POLICY, "flip", { bucket: "upload-test-bucket", policy: flip });
+    const p = resource(TYPE.bucketPolicy, "flip", { bucket: "upload-test-bucket", policy: flip });
     assertHasResourceViolation(POLICY, [b, p], {
       urn: b.urn,
       enforcementLevel: "mandatory",
@@ -154,7 +152,10 @@ describe(POLICY, () => {
 
   it("reports a malformed policy as a violation that says what is wrong", () => {
     const b = bucket("lab-data");
-    const p = resource(BUCKET_POLICY, "broken", { bucket: "lab-data", policy: '{"Statement": [}' });
+    const p = resource(TYPE.bucketPolicy, "broken", {
+      bucket: "lab-data",
+      policy: '{"Statement": [}',
+    });
     assertHasResourceViolation(POLICY, [b, p], {
       urn: b.urn,
       enforcementLevel: "mandatory",
@@ -163,7 +164,7 @@ describe(POLICY, () => {
   });
 
   it("checks the deprecated BucketV2 type and a bucket's inline policy", () => {
-    const good = bucket("lab-v2", { policy: restricting("lab-v2") }, BUCKET_V2);
+    const good = bucket("lab-v2", { policy: restricting("lab-v2") }, TYPE.bucketV2);
     const bad = bucket("lab-inline", { policy: allowOnly("lab-inline") });
     assertNoResourceViolations(POLICY, [good]);
     assertHasResourceViolation(POLICY, [bad], { urn: bad.urn, message: /\(its inline policy\)/ });
@@ -171,7 +172,7 @@ describe(POLICY, () => {
 
   it("flags every policy of a bucket that has two, when one of them does not restrict", () => {
     const b = bucket("lab-data", { policy: allowOnly("lab-data") });
-    const p = resource(BUCKET_POLICY, "good", {
+    const p = resource(TYPE.bucketPolicy, "good", {
       bucket: "lab-data",
       policy: restricting("lab-data"),
     });
@@ -191,7 +192,7 @@ describe(POLICY, () => {
 
   it("applies approvedEndpointIds from config", () => {
     const b = bucket("lab-data");
-    const p = resource(BUCKET_POLICY, "p", {
+    const p = resource(TYPE.bucketPolicy, "p", {
       bucket: "lab-data",
       policy: restricting("lab-data", ["vpce-other"]),
     });
@@ -346,7 +347,7 @@ describe(POLICY, () => {
     it("gives only an advisory when the policy text is not known yet", () => {
       const b = bucket("lab-data");
       const p = resource(
-        BUCKET_POLICY,
+        TYPE.bucketPolicy,
         "lab-data-policy",
         { bucket: UNKNOWN, policy: UNKNOWN },
         { propertyDependencies: { bucket: [b.urn] } },
@@ -373,7 +374,7 @@ describe(POLICY, () => {
 
     it("gives only an advisory when a bucket policy cannot be placed yet", () => {
       const b = bucket("lab-data");
-      const p = resource(BUCKET_POLICY, "somewhere", {
+      const p = resource(TYPE.bucketPolicy, "somewhere", {
         bucket: UNKNOWN,
         policy: restricting("lab-data"),
       });
@@ -387,12 +388,12 @@ describe(POLICY, () => {
     it("still fails a definite violation beside an unknown one", () => {
       const known = bucket("lab-known");
       const pending = bucket("lab-pending");
-      const p1 = resource(BUCKET_POLICY, "p1", {
+      const p1 = resource(TYPE.bucketPolicy, "p1", {
         bucket: "lab-known",
         policy: allowOnly("lab-known"),
       });
       const p2 = resource(
-        BUCKET_POLICY,
+        TYPE.bucketPolicy,
         "p2",
         { bucket: UNKNOWN, policy: UNKNOWN },
         { propertyDependencies: { bucket: [pending.urn] } },

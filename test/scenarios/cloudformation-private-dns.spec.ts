@@ -4,13 +4,9 @@ import { runProgram } from "../../scenarios";
 import { Expectation } from "../../scenarios/scenario";
 import { engine, json, resolve, useEngine } from "../helpers/engine";
 import { runLab as runScenario, instanceOf } from "../helpers/labs";
+import { TYPE } from "../../model/type-tokens";
 
 const SCENARIO = "cloudformation-private-dns";
-const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
-const SUBNET = "aws:ec2/subnet:Subnet";
-const SG = "aws:ec2/securityGroup:SecurityGroup";
-const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 
 const runLab = (config: Record<string, string> = {}) => runScenario(SCENARIO, config);
 
@@ -25,21 +21,22 @@ describe("scenario cloudformation-private-dns", () => {
 
   it("puts one CloudFormation interface endpoint, private DNS on, in the private subnet only", async () => {
     await runLab();
-    const endpoints = engine.ofType(ENDPOINT);
+    const endpoints = engine.ofType(TYPE.vpcEndpoint);
     assert.equal(endpoints.length, 1);
     const endpoint = endpoints[0];
     assert.equal(endpoint.name, "cloudformation-vpce");
     assert.equal(endpoint.inputs.vpcEndpointType, "Interface");
     assert.equal(endpoint.inputs.serviceName, "com.amazonaws.ap-northeast-2.cloudformation");
     assert.equal(endpoint.inputs.privateDnsEnabled, true);
-    assert.deepEqual(endpoint.inputs.subnetIds, [engine.get(SUBNET, "lab-private-1").id]);
+    assert.deepEqual(endpoint.inputs.subnetIds, [engine.get(TYPE.subnet, "lab-private-1").id]);
     assert.equal(endpoint.inputs.routeTableIds, undefined);
     assert.equal(endpoint.inputs.dnsOptions, undefined);
   });
 
   it("spreads the endpoint one subnet per AZ when azCount is 2 (AWS takes one subnet per AZ)", async () => {
     await runLab({ azCount: "2" });
-    const subnetIds = engine.get(ENDPOINT, "cloudformation-vpce").inputs.subnetIds as string[];
+    const subnetIds = engine.get(TYPE.vpcEndpoint, "cloudformation-vpce").inputs
+      .subnetIds as string[];
     const subnets = subnetIds.map((id) => engine.byId(id));
     assert.deepEqual(
       subnets.map((s) => s?.name),
@@ -51,11 +48,13 @@ describe("scenario cloudformation-private-dns", () => {
 
   it("admits HTTPS to the endpoint from the whole VPC (both hosts)", async () => {
     await runLab();
-    const sg = engine.get(SG, "cloudformation-sg");
-    assert.deepEqual(engine.get(ENDPOINT, "cloudformation-vpce").inputs.securityGroupIds, [sg.id]);
+    const sg = engine.get(TYPE.securityGroup, "cloudformation-sg");
+    assert.deepEqual(engine.get(TYPE.vpcEndpoint, "cloudformation-vpce").inputs.securityGroupIds, [
+      sg.id,
+    ]);
     assert.deepEqual(
       engine
-        .ofType(INGRESS)
+        .ofType(TYPE.securityGroupIngressRule)
         .filter((r) => r.inputs.securityGroupId === sg.id)
         .map((r) => [r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4]),
       [["tcp", 443, 443, "10.0.0.0/16"]],
@@ -64,7 +63,7 @@ describe("scenario cloudformation-private-dns", () => {
 
   it("turns private DNS off when privateDns is off, keeping the endpoint-specific names", async () => {
     const { outputs } = await runLab({ privateDns: "off" });
-    const endpoint = engine.get(ENDPOINT, "cloudformation-vpce");
+    const endpoint = engine.get(TYPE.vpcEndpoint, "cloudformation-vpce");
     assert.equal(endpoint.inputs.privateDnsEnabled, false);
     const names = (await resolve(outputs.endpointDnsNames as pulumi.Output<string[]>)) as string[];
     assert.ok(names.length >= 1);
@@ -84,16 +83,14 @@ describe("scenario cloudformation-private-dns", () => {
     assert.equal(engine.byId(instanceOf("public-host").inputs.subnetId)?.name, "lab-public-1");
     assert.equal(engine.byId(instanceOf("private-host").inputs.subnetId)?.name, "lab-private-1");
     for (const host of ["public-host", "private-host"]) {
-      const policy = json(
-        engine.get("aws:iam/rolePolicy:RolePolicy", `${host}-policy`).inputs.policy,
-      );
+      const policy = json(engine.get(TYPE.rolePolicy, `${host}-policy`).inputs.policy);
       assert.deepEqual(policy.Statement, [
         { Sid: "ListStacks", Effect: "Allow", Action: "cloudformation:ListStacks", Resource: "*" },
       ]);
     }
-    const eiceSg = engine.get(SG, "eice-sg");
+    const eiceSg = engine.get(TYPE.securityGroup, "eice-sg");
     const sshTargets = engine
-      .ofType(EGRESS)
+      .ofType(TYPE.securityGroupEgressRule)
       .filter((r) => r.inputs.securityGroupId === eiceSg.id)
       .map((r) => [r.inputs.fromPort, engine.byId(r.inputs.referencedSecurityGroupId)?.name]);
     assert.deepEqual(sshTargets, [
@@ -202,6 +199,9 @@ describe("scenario cloudformation-private-dns", () => {
 
   it("treats an empty privateDns (Pulumi.yaml's default for keys labs default differently) as all", async () => {
     await runLab({ privateDns: "" });
-    assert.equal(engine.get(ENDPOINT, "cloudformation-vpce").inputs.privateDnsEnabled, true);
+    assert.equal(
+      engine.get(TYPE.vpcEndpoint, "cloudformation-vpce").inputs.privateDnsEnabled,
+      true,
+    );
   });
 });

@@ -3,14 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { runProgram } from "../../scenarios";
 import { engine, json, resolve, useEngine } from "../helpers/engine";
 import { runLab as runScenario, instanceOf } from "../helpers/labs";
+import { TYPE } from "../../model/type-tokens";
 
 const SCENARIO = "dynamodb-bastion";
 const ADMIN = "203.0.113.10/32";
-const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
-const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
-const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-const SG = "aws:ec2/securityGroup:SecurityGroup";
-const RT = "aws:ec2/routeTable:RouteTable";
 
 /** Runs the lab with the admin CIDR set, plus `config`. */
 const runLab = (config: Record<string, string> = {}) =>
@@ -25,8 +21,8 @@ describe("scenario dynamodb-bastion", () => {
   describe("gateway endpoint (default)", () => {
     it("routes DynamoDB's prefix list from the bastion subnet's route table to a gateway endpoint", async () => {
       await runLab();
-      const endpoint = engine.get(ENDPOINT, "dynamodb-vpce");
-      const publicRt = engine.get(RT, "lab-public-rt");
+      const endpoint = engine.get(TYPE.vpcEndpoint, "dynamodb-vpce");
+      const publicRt = engine.get(TYPE.routeTable, "lab-public-rt");
       assert.equal(endpoint.inputs.vpcEndpointType, "Gateway");
       assert.equal(endpoint.inputs.serviceName, "com.amazonaws.ap-northeast-2.dynamodb");
       assert.deepEqual(endpoint.inputs.routeTableIds, [publicRt.id]);
@@ -34,21 +30,25 @@ describe("scenario dynamodb-bastion", () => {
 
       const bastionSubnet = instanceOf("bastion").inputs.subnetId;
       const association = engine
-        .ofType("aws:ec2/routeTableAssociation:RouteTableAssociation")
+        .ofType(TYPE.routeTableAssociation)
         .find((a) => a.inputs.subnetId === bastionSubnet);
       assert.equal(association?.inputs.routeTableId, publicRt.id);
-      assert.equal(engine.ofType(RT).length, 1, "one public route table, no private tier");
-      const igwRoute = engine.get("aws:ec2/route:Route", "lab-public-default");
+      assert.equal(
+        engine.ofType(TYPE.routeTable).length,
+        1,
+        "one public route table, no private tier",
+      );
+      const igwRoute = engine.get(TYPE.route, "lab-public-default");
       assert.equal(igwRoute.inputs.routeTableId, publicRt.id);
       assert.equal(igwRoute.inputs.destinationCidrBlock, "0.0.0.0/0");
     });
 
     it("lets the bastion out only on TCP 443 to the endpoint's prefix list (the seed's pl- rule)", async () => {
       await runLab();
-      const sg = engine.get(SG, "bastion-sg");
-      const prefixListId = engine.get(ENDPOINT, "dynamodb-vpce").outputs.prefixListId;
+      const sg = engine.get(TYPE.securityGroup, "bastion-sg");
+      const prefixListId = engine.get(TYPE.vpcEndpoint, "dynamodb-vpce").outputs.prefixListId;
       assert.deepEqual(
-        rulesOf(EGRESS, sg.id).map((r) => ({
+        rulesOf(TYPE.securityGroupEgressRule, sg.id).map((r) => ({
           name: r.name,
           protocol: r.inputs.ipProtocol,
           from: r.inputs.fromPort,
@@ -73,9 +73,9 @@ describe("scenario dynamodb-bastion", () => {
 
     it("admits SSH to the bastion only from adminCidr, and nothing from the whole internet", async () => {
       await runLab({ adminCidr: " 198.51.100.7/32 " });
-      const sg = engine.get(SG, "bastion-sg");
+      const sg = engine.get(TYPE.securityGroup, "bastion-sg");
       assert.deepEqual(
-        rulesOf(INGRESS, sg.id).map((r) => [
+        rulesOf(TYPE.securityGroupIngressRule, sg.id).map((r) => [
           r.inputs.ipProtocol,
           r.inputs.fromPort,
           r.inputs.toPort,
@@ -84,7 +84,7 @@ describe("scenario dynamodb-bastion", () => {
         [["tcp", 22, 22, "198.51.100.7/32"]],
       );
       const open = engine
-        .ofType(INGRESS)
+        .ofType(TYPE.securityGroupIngressRule)
         .filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0" || r.inputs.cidrIpv6 === "::/0");
       assert.deepEqual(open, []);
     });
@@ -95,27 +95,23 @@ describe("scenario dynamodb-bastion", () => {
       assert.equal(instance.inputs.keyName, undefined);
       assert.equal(instance.inputs.associatePublicIpAddress, true);
       assert.equal(engine.byId(instance.inputs.subnetId)?.name, "lab-public-1");
-      assert.equal(
-        engine.ofType("aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint")
-          .length,
-        0,
-      );
+      assert.equal(engine.ofType(TYPE.instanceConnectEndpoint).length, 0);
     });
 
     it("creates the on-demand table ddb_test, or the configured name", async () => {
       await runLab();
-      const table = engine.get("aws:dynamodb/table:Table", "lab-table");
+      const table = engine.get(TYPE.table, "lab-table");
       assert.equal(table.inputs.name, "ddb_test");
       assert.equal(table.inputs.billingMode, "PAY_PER_REQUEST");
       await runLab({ tableName: "orders.lab" });
-      assert.equal(engine.get("aws:dynamodb/table:Table", "lab-table").inputs.name, "orders.lab");
+      assert.equal(engine.get(TYPE.table, "lab-table").inputs.name, "orders.lab");
     });
 
     it("attaches to the bastion's role a managed policy that honours the table only through the endpoint", async () => {
       await runLab();
-      const table = engine.get("aws:dynamodb/table:Table", "lab-table");
-      const endpoint = engine.get(ENDPOINT, "dynamodb-vpce");
-      const policy = engine.get("aws:iam/policy:Policy", "dynamodb-via-endpoint");
+      const table = engine.get(TYPE.table, "lab-table");
+      const endpoint = engine.get(TYPE.vpcEndpoint, "dynamodb-vpce");
+      const policy = engine.get(TYPE.policy, "dynamodb-via-endpoint");
       const doc = json(policy.inputs.policy) as {
         Statement: { Sid: string; Effect: string; Resource: unknown; Condition: unknown }[];
       };
@@ -142,18 +138,18 @@ describe("scenario dynamodb-bastion", () => {
           ],
         ],
       );
-      const role = engine.get("aws:iam/role:Role", "bastion-role");
+      const role = engine.get(TYPE.role, "bastion-role");
       const attachments = engine
-        .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        .ofType(TYPE.rolePolicyAttachment)
         .map((a) => [a.inputs.role, a.inputs.policyArn]);
       assert.deepEqual(attachments, [[role.outputs.name, policy.outputs.arn]]);
-      assert.equal(engine.ofType("aws:iam/rolePolicy:RolePolicy").length, 0);
+      assert.equal(engine.ofType(TYPE.rolePolicy).length, 0);
     });
 
     it("creates no IAM user or access key unless createLabUser is on", async () => {
       const { outputs } = await runLab();
-      assert.equal(engine.ofType("aws:iam/user:User").length, 0);
-      assert.equal(engine.ofType("aws:iam/accessKey:AccessKey").length, 0);
+      assert.equal(engine.ofType(TYPE.user).length, 0);
+      assert.equal(engine.ofType(TYPE.accessKey).length, 0);
       assert.ok(!("labUserSecretAccessKey" in outputs));
     });
 
@@ -202,12 +198,10 @@ describe("scenario dynamodb-bastion", () => {
   describe("interface endpoint", () => {
     it("puts a DynamoDB interface endpoint without private DNS in the bastion's subnet, and no route", async () => {
       await runLab({ endpointType: "interface" });
-      const endpoint = engine.get(ENDPOINT, "dynamodb-vpce");
+      const endpoint = engine.get(TYPE.vpcEndpoint, "dynamodb-vpce");
       assert.equal(endpoint.inputs.vpcEndpointType, "Interface");
       assert.equal(endpoint.inputs.serviceName, "com.amazonaws.ap-northeast-2.dynamodb");
-      assert.deepEqual(endpoint.inputs.subnetIds, [
-        engine.get("aws:ec2/subnet:Subnet", "lab-public-1").id,
-      ]);
+      assert.deepEqual(endpoint.inputs.subnetIds, [engine.get(TYPE.subnet, "lab-public-1").id]);
       assert.equal(endpoint.inputs.privateDnsEnabled, false);
       assert.equal(endpoint.inputs.routeTableIds, undefined);
       assert.equal(endpoint.outputs.prefixListId, undefined);
@@ -215,10 +209,13 @@ describe("scenario dynamodb-bastion", () => {
 
     it("lets the bastion out only on TCP 443 to the endpoint's security group", async () => {
       await runLab({ endpointType: "interface" });
-      const endpointSg = engine.get(SG, "dynamodb-sg");
-      const endpoint = engine.get(ENDPOINT, "dynamodb-vpce");
+      const endpointSg = engine.get(TYPE.securityGroup, "dynamodb-sg");
+      const endpoint = engine.get(TYPE.vpcEndpoint, "dynamodb-vpce");
       assert.deepEqual(endpoint.inputs.securityGroupIds, [endpointSg.id]);
-      const egress = rulesOf(EGRESS, engine.get(SG, "bastion-sg").id);
+      const egress = rulesOf(
+        TYPE.securityGroupEgressRule,
+        engine.get(TYPE.securityGroup, "bastion-sg").id,
+      );
       assert.deepEqual(
         egress.map((r) => [
           r.inputs.ipProtocol,
@@ -233,17 +230,17 @@ describe("scenario dynamodb-bastion", () => {
 
     it("conditions the policy on the interface endpoint's id", async () => {
       await runLab({ endpointType: "interface" });
-      const endpoint = engine.get(ENDPOINT, "dynamodb-vpce");
-      const doc = json(
-        engine.get("aws:iam/policy:Policy", "dynamodb-via-endpoint").inputs.policy,
-      ) as { Statement: { Condition: Record<string, Record<string, string>> }[] };
+      const endpoint = engine.get(TYPE.vpcEndpoint, "dynamodb-vpce");
+      const doc = json(engine.get(TYPE.policy, "dynamodb-via-endpoint").inputs.policy) as {
+        Statement: { Condition: Record<string, Record<string, string>> }[];
+      };
       assert.equal(doc.Statement[0].Condition.StringEquals["aws:SourceVpce"], endpoint.id);
       assert.equal(doc.Statement[2].Condition.StringNotEquals["aws:SourceVpce"], endpoint.id);
     });
 
     it("checks DynamoDB with --endpoint-url and the endpoint-specific name, and expects the default name to time out", async () => {
       const { checks, expectations, outputs } = await runLab({ endpointType: "interface" });
-      const endpoint = engine.get(ENDPOINT, "dynamodb-vpce");
+      const endpoint = engine.get(TYPE.vpcEndpoint, "dynamodb-vpce");
       const names = (await resolve(
         outputs.endpointDnsNames as pulumi.Output<string[]>,
       )) as string[];
@@ -283,15 +280,13 @@ describe("scenario dynamodb-bastion", () => {
   describe("createLabUser", () => {
     it("creates a user holding the same policy, with its key as stack secrets", async () => {
       const { outputs } = await runLab({ createLabUser: "true" });
-      const policy = engine.get("aws:iam/policy:Policy", "dynamodb-via-endpoint");
-      const user = engine.get("aws:iam/user:User", "lab-user-user");
+      const policy = engine.get(TYPE.policy, "dynamodb-via-endpoint");
+      const user = engine.get(TYPE.user, "lab-user-user");
       assert.deepEqual(
-        engine
-          .ofType("aws:iam/userPolicyAttachment:UserPolicyAttachment")
-          .map((a) => [a.inputs.user, a.inputs.policyArn]),
+        engine.ofType(TYPE.userPolicyAttachment).map((a) => [a.inputs.user, a.inputs.policyArn]),
         [[user.outputs.name, policy.outputs.arn]],
       );
-      const key = engine.get("aws:iam/accessKey:AccessKey", "lab-user-key");
+      const key = engine.get(TYPE.accessKey, "lab-user-key");
       const secret = outputs.labUserSecretAccessKey as pulumi.Output<string>;
       const keyId = outputs.labUserAccessKeyId as pulumi.Output<string>;
       assert.equal(await pulumi.isSecret(secret), true);
@@ -301,7 +296,7 @@ describe("scenario dynamodb-bastion", () => {
 
     it("adds the laptop's contrast: get-caller-identity names the user, list-tables is explicitly denied", async () => {
       const { checks, expectations } = await runLab({ createLabUser: "true" });
-      const userArn = engine.get("aws:iam/user:User", "lab-user-user").outputs.arn;
+      const userArn = engine.get(TYPE.user, "lab-user-user").outputs.arn;
       assert.deepEqual(
         checks.map((c) => c.host),
         ["laptop", "bastion"],

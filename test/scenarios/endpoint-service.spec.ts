@@ -8,21 +8,9 @@ import {
 } from "../../scenarios/endpoint-service";
 import { Check, Expectation } from "../../scenarios/scenario";
 import { build, engine, resolve, useEngine } from "../helpers/engine";
+import { TYPE } from "../../model/type-tokens";
 
 const NAME = "endpoint-service";
-const VPC = "aws:ec2/vpc:Vpc";
-const SUBNET = "aws:ec2/subnet:Subnet";
-const INSTANCE = "aws:ec2/instance:Instance";
-const NLB = "aws:lb/loadBalancer:LoadBalancer";
-const TG = "aws:lb/targetGroup:TargetGroup";
-const LISTENER = "aws:lb/listener:Listener";
-const ATTACHMENT = "aws:lb/targetGroupAttachment:TargetGroupAttachment";
-const SERVICE = "aws:ec2/vpcEndpointService:VpcEndpointService";
-const PRINCIPAL = "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple";
-const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
-const ACCEPTER = "aws:ec2/vpcEndpointConnectionAccepter:VpcEndpointConnectionAccepter";
-const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-const EICE = "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint";
 
 /** Runs the lab with the given config on top of the defaults. */
 function run(config: Record<string, string> = {}): Record<string, unknown> {
@@ -32,8 +20,8 @@ function run(config: Record<string, string> = {}): Record<string, unknown> {
 
 const subnetIdsOf = (vpc: string) =>
   engine
-    .ofType(SUBNET)
-    .filter((s) => s.inputs.vpcId === engine.get(VPC, `${vpc}-vpc`).id)
+    .ofType(TYPE.subnet)
+    .filter((s) => s.inputs.vpcId === engine.get(TYPE.vpc, `${vpc}-vpc`).id)
     .map((s) => s.id);
 
 describe("scenario endpoint-service", () => {
@@ -47,19 +35,19 @@ describe("scenario endpoint-service", () => {
   it("builds a provider and a consumer VPC with the configured blocks and nothing joining them", async () => {
     await build(() => run());
     assert.deepEqual(
-      engine.ofType(VPC).map((v) => [v.name, v.inputs.cidrBlock]),
+      engine.ofType(TYPE.vpc).map((v) => [v.name, v.inputs.cidrBlock]),
       [
         ["provider-vpc", "10.1.0.0/16"],
         ["consumer-vpc", "10.0.0.0/16"],
       ],
     );
     for (const type of [
-      "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
-      "aws:ec2transitgateway/transitGateway:TransitGateway",
-      "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
-      "aws:ec2/internetGateway:InternetGateway",
-      "aws:ec2/natGateway:NatGateway",
-      "aws:ec2/route:Route",
+      TYPE.vpcPeeringConnection,
+      TYPE.transitGateway,
+      TYPE.transitGatewayVpcAttachment,
+      TYPE.internetGateway,
+      TYPE.natGateway,
+      TYPE.route,
     ]) {
       assert.equal(engine.ofType(type).length, 0, type);
     }
@@ -68,42 +56,47 @@ describe("scenario endpoint-service", () => {
   it("puts the web servers in the provider VPC, spread over its AZs, behind the load balancer", async () => {
     await build(() => run({ webServers: "3", azCount: "2" }));
     const providerSubnets = subnetIdsOf("provider");
-    const servers = [1, 2, 3].map((n) => engine.get(INSTANCE, `web-server-${n}-instance`));
+    const servers = [1, 2, 3].map((n) => engine.get(TYPE.instance, `web-server-${n}-instance`));
     assert.deepEqual(
       servers.map((s) => s.inputs.subnetId),
       [providerSubnets[0], providerSubnets[1], providerSubnets[0]],
     );
-    assert.deepEqual(engine.get(NLB, "web-nlb").inputs.subnets, providerSubnets);
-    assert.equal(engine.get(NLB, "web-nlb").inputs.internal, true);
+    assert.deepEqual(engine.get(TYPE.loadBalancer, "web-nlb").inputs.subnets, providerSubnets);
+    assert.equal(engine.get(TYPE.loadBalancer, "web-nlb").inputs.internal, true);
     assert.deepEqual(
       engine
-        .ofType(ATTACHMENT)
+        .ofType(TYPE.targetGroupAttachment)
         .map((a) => [a.name, a.inputs.targetId])
         .sort(),
       servers.map((s, i) => [`web-target-web-server-${i + 1}`, s.id]),
     );
-    assert.equal(engine.get(TG, "web-tg").inputs.vpcId, engine.get(VPC, "provider-vpc").id);
+    assert.equal(
+      engine.get(TYPE.targetGroup, "web-tg").inputs.vpcId,
+      engine.get(TYPE.vpc, "provider-vpc").id,
+    );
   });
 
   it("serves each page with python3's http.server on the service port, installing nothing", async () => {
     await build(() => run({ webServers: "2", servicePort: "8080" }));
     for (const n of [1, 2]) {
-      const userData = String(engine.get(INSTANCE, `web-server-${n}-instance`).inputs.userData);
+      const userData = String(
+        engine.get(TYPE.instance, `web-server-${n}-instance`).inputs.userData,
+      );
       assert.ok(userData.includes(webPage(n)), `server ${n} page`);
       assert.match(userData, /python3 -m http\.server 8080 --bind 0\.0\.0\.0/);
       assert.match(userData, /systemctl enable --now lab-web\.service/);
       assert.doesNotMatch(userData, /dnf|yum|httpd/);
     }
     assert.equal(webPage(2), "<html><h1>Endpoint Service Lab - Web Server 2</h1></html>");
-    assert.equal(engine.get(TG, "web-tg").inputs.port, 8080);
-    assert.equal(engine.get(LISTENER, "web-listener").inputs.port, 8080);
+    assert.equal(engine.get(TYPE.targetGroup, "web-tg").inputs.port, 8080);
+    assert.equal(engine.get(TYPE.listener, "web-listener").inputs.port, 8080);
   });
 
   it("opens the service port on the web servers to the provider VPC only (the load balancer's addresses)", async () => {
     await build(() => run());
-    const sg = engine.get("aws:ec2/securityGroup:SecurityGroup", "web-server-1-sg");
+    const sg = engine.get(TYPE.securityGroup, "web-server-1-sg");
     const rules = engine
-      .ofType(INGRESS)
+      .ofType(TYPE.securityGroupIngressRule)
       .filter((r) => r.inputs.securityGroupId === sg.id)
       .map((r) => [r.name, r.inputs.fromPort, r.inputs.cidrIpv4 ?? "group"]);
     assert.deepEqual(rules.sort(), [
@@ -116,13 +109,13 @@ describe("scenario endpoint-service", () => {
     const outputs = run({ azCount: "2" });
     await engine.settle();
     const consumerSubnets = subnetIdsOf("consumer");
-    const endpoint = engine.get(ENDPOINT, "consumer-endpoint-vpce");
-    assert.equal(endpoint.inputs.vpcId, engine.get(VPC, "consumer-vpc").id);
+    const endpoint = engine.get(TYPE.vpcEndpoint, "consumer-endpoint-vpce");
+    assert.equal(endpoint.inputs.vpcId, engine.get(TYPE.vpc, "consumer-vpc").id);
     assert.equal(endpoint.inputs.vpcEndpointType, "Interface");
     assert.deepEqual(endpoint.inputs.subnetIds, consumerSubnets);
     assert.deepEqual(await resolve(outputs.endpointSubnetIds as never), consumerSubnets);
     assert.deepEqual(
-      engine.get(SERVICE, "web-service").outputs.availabilityZones,
+      engine.get(TYPE.vpcEndpointService, "web-service").outputs.availabilityZones,
       consumerSubnets.map((id) => engine.byId(id)?.outputs.availabilityZone),
     );
     assert.deepEqual(await resolve(outputs.serviceAvailabilityZoneIds as never), [
@@ -133,17 +126,17 @@ describe("scenario endpoint-service", () => {
 
   it("connects the endpoint to the provider's service by name, private DNS off, port open to the consumer VPC", async () => {
     await build(() => run());
-    const service = engine.get(SERVICE, "web-service");
-    const endpoint = engine.get(ENDPOINT, "consumer-endpoint-vpce");
+    const service = engine.get(TYPE.vpcEndpointService, "web-service");
+    const endpoint = engine.get(TYPE.vpcEndpoint, "consumer-endpoint-vpce");
     assert.equal(endpoint.inputs.serviceName, service.outputs.serviceName);
     assert.equal(endpoint.inputs.privateDnsEnabled, false);
     assert.ok(
       endpoint.propertyDependencies.serviceName.includes(
-        engine.get(PRINCIPAL, "web-allow-current-account").urn,
+        engine.get(TYPE.vpcEndpointServiceAllowedPrinciple, "web-allow-current-account").urn,
       ),
       "the endpoint waits for the allowed principal",
     );
-    const rule = engine.get(INGRESS, "consumer-endpoint-in-vpc-80");
+    const rule = engine.get(TYPE.securityGroupIngressRule, "consumer-endpoint-in-vpc-80");
     assert.equal(rule.inputs.cidrIpv4, "10.0.0.0/16");
     assert.equal(rule.inputs.fromPort, 80);
   });
@@ -151,11 +144,14 @@ describe("scenario endpoint-service", () => {
   it("requires acceptance and accepts the endpoint's connection under the service", async () => {
     const outputs = run();
     await engine.settle();
-    const service = engine.get(SERVICE, "web-service");
+    const service = engine.get(TYPE.vpcEndpointService, "web-service");
     assert.equal(service.inputs.acceptanceRequired, true);
-    const accepter = engine.get(ACCEPTER, "web-accept-consumer-endpoint");
+    const accepter = engine.get(TYPE.vpcEndpointConnectionAccepter, "web-accept-consumer-endpoint");
     assert.equal(accepter.inputs.vpcEndpointServiceId, service.id);
-    assert.equal(accepter.inputs.vpcEndpointId, engine.get(ENDPOINT, "consumer-endpoint-vpce").id);
+    assert.equal(
+      accepter.inputs.vpcEndpointId,
+      engine.get(TYPE.vpcEndpoint, "consumer-endpoint-vpce").id,
+    );
     assert.equal(accepter.parent, service.urn);
     assert.equal(await resolve(outputs.endpointState as never), "available");
   });
@@ -163,8 +159,11 @@ describe("scenario endpoint-service", () => {
   it("leaves the connection pendingAcceptance when acceptConnection is false", async () => {
     const outputs = run({ acceptConnection: "false" });
     await engine.settle();
-    assert.equal(engine.ofType(ACCEPTER).length, 0);
-    assert.equal(engine.get(SERVICE, "web-service").inputs.acceptanceRequired, true);
+    assert.equal(engine.ofType(TYPE.vpcEndpointConnectionAccepter).length, 0);
+    assert.equal(
+      engine.get(TYPE.vpcEndpointService, "web-service").inputs.acceptanceRequired,
+      true,
+    );
     assert.equal(await resolve(outputs.endpointState as never), "pendingAcceptance");
     const expectations = outputs.expectations as Expectation[];
     assert.deepEqual(
@@ -187,8 +186,11 @@ describe("scenario endpoint-service", () => {
   it("creates no accepter when acceptanceRequired is false: AWS accepts by itself", async () => {
     const outputs = run({ acceptanceRequired: "false" });
     await engine.settle();
-    assert.equal(engine.get(SERVICE, "web-service").inputs.acceptanceRequired, false);
-    assert.equal(engine.ofType(ACCEPTER).length, 0);
+    assert.equal(
+      engine.get(TYPE.vpcEndpointService, "web-service").inputs.acceptanceRequired,
+      false,
+    );
+    assert.equal(engine.ofType(TYPE.vpcEndpointConnectionAccepter).length, 0);
     assert.ok(
       (outputs.expectations as Expectation[]).some(
         (e) => e.to.kind === "endpoint-service" && e.outcome === "works",
@@ -205,7 +207,7 @@ describe("scenario endpoint-service", () => {
     );
     assert.deepEqual(
       engine
-        .ofType(PRINCIPAL)
+        .ofType(TYPE.vpcEndpointServiceAllowedPrinciple)
         .map((p) => p.inputs.principalArn)
         .sort(),
       [
@@ -248,10 +250,10 @@ describe("scenario endpoint-service", () => {
     const outputs = run();
     const checks = (await resolve(outputs.checks as never)) as Check[];
     await engine.settle();
-    const endpoint = engine.get(ENDPOINT, "consumer-endpoint-vpce");
+    const endpoint = engine.get(TYPE.vpcEndpoint, "consumer-endpoint-vpce");
     const dnsName = (endpoint.outputs.dnsEntries as { dnsName: string }[])[0].dnsName;
-    const consumer = engine.get(INSTANCE, "consumer-host-instance");
-    const web = engine.get(INSTANCE, "web-server-1-instance");
+    const consumer = engine.get(TYPE.instance, "consumer-host-instance");
+    const web = engine.get(TYPE.instance, "web-server-1-instance");
     assert.deepEqual(
       checks.map((c) => c.host),
       ["laptop", "consumer-host", "web-server-1"],
@@ -291,14 +293,16 @@ describe("scenario endpoint-service", () => {
   it("reaches the hosts through one Instance Connect Endpoint per VPC and never from the internet", async () => {
     await build(() => run());
     assert.deepEqual(
-      engine.ofType(EICE).map((e) => [e.name, engine.byId(e.inputs.subnetId)?.inputs.vpcId]),
+      engine
+        .ofType(TYPE.instanceConnectEndpoint)
+        .map((e) => [e.name, engine.byId(e.inputs.subnetId)?.inputs.vpcId]),
       [
-        ["provider-eice-eice", engine.get(VPC, "provider-vpc").id],
-        ["consumer-eice-eice", engine.get(VPC, "consumer-vpc").id],
+        ["provider-eice-eice", engine.get(TYPE.vpc, "provider-vpc").id],
+        ["consumer-eice-eice", engine.get(TYPE.vpc, "consumer-vpc").id],
       ],
     );
     const open = engine
-      .ofType(INGRESS)
+      .ofType(TYPE.securityGroupIngressRule)
       .filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0" || r.inputs.cidrIpv6 === "::/0");
     assert.deepEqual(open, []);
   });

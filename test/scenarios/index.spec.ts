@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import { findScenario, runProgram, SCENARIOS, scenarioNames } from "../../scenarios";
 import { engine, useEngine } from "../helpers/engine";
+import { TYPE } from "../../model/type-tokens";
 
 const INDEX = path.resolve(__dirname, "../../index.ts");
 
@@ -54,7 +55,7 @@ describe("the program (index.ts)", () => {
     engine.reset({ config: { scenario: "public-vs-private", instanceType: "t3.micro" } });
     runProgram();
     await engine.settle();
-    const types = engine.ofType("aws:ec2/instance:Instance").map((i) => i.inputs.instanceType);
+    const types = engine.ofType(TYPE.instance).map((i) => i.inputs.instanceType);
     assert.deepEqual(types, ["t3.micro", "t3.micro"]);
   });
 });

@@ -3,20 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { runProgram } from "../../scenarios";
 import { engine, json, RecordedResource, resolve, useEngine } from "../helpers/engine";
 import { runLab as runScenario } from "../helpers/labs";
+import { TYPE } from "../../model/type-tokens";
 
 const SCENARIO = "instance-connect";
-const EICE = "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint";
-const SG = "aws:ec2/securityGroup:SecurityGroup";
-const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-const POLICY = "aws:iam/policy:Policy";
 
 const runLab = (config: Record<string, string> = {}) => runScenario(SCENARIO, config);
 
 function hostInstance(): RecordedResource {
   const component = engine.get("vpc-endpoint-labs:compute:LabInstance", "host");
-  const found = engine
-    .childrenOf(component.urn)
-    .filter((r) => r.type === "aws:ec2/instance:Instance");
+  const found = engine.childrenOf(component.urn).filter((r) => r.type === TYPE.instance);
   assert.equal(found.length, 1);
   return found[0];
 }
@@ -30,8 +25,9 @@ interface Statement {
 }
 
 function operatorStatements(): Statement[] {
-  return (json(engine.get(POLICY, "eice-operator").inputs.policy) as { Statement: Statement[] })
-    .Statement;
+  return (
+    json(engine.get(TYPE.policy, "eice-operator").inputs.policy) as { Statement: Statement[] }
+  ).Statement;
 }
 
 describe("scenario instance-connect", () => {
@@ -39,19 +35,19 @@ describe("scenario instance-connect", () => {
 
   it("builds the seed's closed VPC: 10.0.0.0/24, one private subnet, no IGW, NAT, route or endpoint", async () => {
     await runLab();
-    assert.equal(engine.get("aws:ec2/vpc:Vpc", "closed-vpc").inputs.cidrBlock, "10.0.0.0/24");
+    assert.equal(engine.get(TYPE.vpc, "closed-vpc").inputs.cidrBlock, "10.0.0.0/24");
     assert.deepEqual(
       engine
-        .ofType("aws:ec2/subnet:Subnet")
+        .ofType(TYPE.subnet)
         .map((s) => [s.name, s.inputs.cidrBlock, s.inputs.mapPublicIpOnLaunch]),
       [["closed-private-1", "10.0.0.0/24", false]],
     );
     for (const type of [
-      "aws:ec2/internetGateway:InternetGateway",
-      "aws:ec2/natGateway:NatGateway",
-      "aws:ec2/route:Route",
-      "aws:ec2/vpcEndpoint:VpcEndpoint",
-      "aws:ec2/eip:Eip",
+      TYPE.internetGateway,
+      TYPE.natGateway,
+      TYPE.route,
+      TYPE.vpcEndpoint,
+      TYPE.eip,
     ]) {
       assert.equal(engine.ofType(type).length, 0, type);
     }
@@ -75,11 +71,11 @@ describe("scenario instance-connect", () => {
     assert.equal(instance.inputs.keyName, undefined);
     assert.notEqual(instance.inputs.associatePublicIpAddress, true);
     assert.equal(instance.outputs.publicIp, "");
-    const hostSg = engine.get(SG, "host-sg");
-    const eiceSg = engine.get(SG, "eice-sg");
+    const hostSg = engine.get(TYPE.securityGroup, "host-sg");
+    const eiceSg = engine.get(TYPE.securityGroup, "eice-sg");
     assert.deepEqual(
       engine
-        .ofType(INGRESS)
+        .ofType(TYPE.securityGroupIngressRule)
         .filter((r) => r.inputs.securityGroupId === hostSg.id)
         .map((r) => [
           r.inputs.ipProtocol,
@@ -89,14 +85,14 @@ describe("scenario instance-connect", () => {
         ]),
       [["tcp", 22, eiceSg.id, undefined]],
     );
-    const eice = engine.get(EICE, "eice-eice");
+    const eice = engine.get(TYPE.instanceConnectEndpoint, "eice-eice");
     assert.equal(eice.inputs.subnetId, instance.inputs.subnetId);
     assert.equal(eice.inputs.preserveClientIp, false);
   });
 
   it("lets operators open tunnels only on that endpoint, to port 22, for at most 3600 s", async () => {
     await runLab();
-    const eice = engine.get(EICE, "eice-eice");
+    const eice = engine.get(TYPE.instanceConnectEndpoint, "eice-eice");
     const [openTunnel] = operatorStatements();
     assert.deepEqual(openTunnel, {
       Sid: "OpenSshTunnelThroughEndpoint",
@@ -143,13 +139,10 @@ describe("scenario instance-connect", () => {
 
   it("attaches the operator policy to an IAM group by default", async () => {
     const { outputs } = await runLab();
-    const group = engine.get("aws:iam/group:Group", "operators");
-    const attachment = engine.get(
-      "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
-      "operators-eice-operator",
-    );
+    const group = engine.get(TYPE.group, "operators");
+    const attachment = engine.get(TYPE.groupPolicyAttachment, "operators-eice-operator");
     assert.equal(attachment.inputs.group, group.outputs.name);
-    assert.equal(attachment.inputs.policyArn, engine.get(POLICY, "eice-operator").outputs.arn);
+    assert.equal(attachment.inputs.policyArn, engine.get(TYPE.policy, "eice-operator").outputs.arn);
     assert.equal(attachment.parent, group.urn);
     assert.equal(
       await resolve(outputs.operatorGroupName as pulumi.Output<string>),
@@ -204,9 +197,9 @@ describe("scenario instance-connect", () => {
 
   it("creates only the managed policy when operatorGroup is false", async () => {
     const { outputs, checks } = await runLab({ operatorGroup: "false" });
-    assert.equal(engine.ofType("aws:iam/group:Group").length, 0);
-    assert.equal(engine.ofType("aws:iam/groupPolicyAttachment:GroupPolicyAttachment").length, 0);
-    assert.equal(engine.ofType(POLICY).length, 1);
+    assert.equal(engine.ofType(TYPE.group).length, 0);
+    assert.equal(engine.ofType(TYPE.groupPolicyAttachment).length, 0);
+    assert.equal(engine.ofType(TYPE.policy).length, 1);
     assert.ok(!("operatorGroupName" in outputs));
     assert.ok(checks[0].steps.every((s) => !s.run.includes("add-user-to-group")));
   });

@@ -1,8 +1,7 @@
 import { strict as assert } from "assert";
 import { runProgram } from "../../scenarios";
 import { build, engine, json, resolve, useEngine } from "../helpers/engine";
-
-const ROUTE = "aws:ec2/route:Route";
+import { TYPE } from "../../model/type-tokens";
 
 describe("scenario public-vs-private", () => {
   useEngine({ config: { scenario: "public-vs-private" } });
@@ -10,15 +9,11 @@ describe("scenario public-vs-private", () => {
   it("builds one VPC with a public and a private subnet and no endpoint, NAT or peering", async () => {
     await build(() => runProgram());
     assert.deepEqual(
-      engine.ofType("aws:ec2/subnet:Subnet").map((s) => s.name),
+      engine.ofType(TYPE.subnet).map((s) => s.name),
       ["lab-public-1", "lab-private-1"],
     );
-    assert.equal(engine.ofType("aws:ec2/vpc:Vpc").length, 1);
-    for (const type of [
-      "aws:ec2/vpcEndpoint:VpcEndpoint",
-      "aws:ec2/natGateway:NatGateway",
-      "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
-    ]) {
+    assert.equal(engine.ofType(TYPE.vpc).length, 1);
+    for (const type of [TYPE.vpcEndpoint, TYPE.natGateway, TYPE.vpcPeeringConnection]) {
       assert.equal(engine.ofType(type).length, 0, type);
     }
   });
@@ -26,18 +21,17 @@ describe("scenario public-vs-private", () => {
   it("puts the public host behind an IGW route and the private host behind none", async () => {
     await build(() => runProgram());
     const subnetOf = (host: string) =>
-      engine.byId(engine.get("aws:ec2/instance:Instance", `${host}-host-instance`).inputs.subnetId);
+      engine.byId(engine.get(TYPE.instance, `${host}-host-instance`).inputs.subnetId);
     const tableOf = (subnetId: unknown) =>
-      engine
-        .ofType("aws:ec2/routeTableAssociation:RouteTableAssociation")
-        .find((a) => a.inputs.subnetId === subnetId)?.inputs.routeTableId;
+      engine.ofType(TYPE.routeTableAssociation).find((a) => a.inputs.subnetId === subnetId)?.inputs
+        .routeTableId;
     const routesOf = (tableId: unknown) =>
-      engine.ofType(ROUTE).filter((r) => r.inputs.routeTableId === tableId);
+      engine.ofType(TYPE.route).filter((r) => r.inputs.routeTableId === tableId);
 
     const publicRoutes = routesOf(tableOf(subnetOf("public")?.id));
     assert.deepEqual(
       publicRoutes.map((r) => [r.inputs.destinationCidrBlock, r.inputs.gatewayId]),
-      [["0.0.0.0/0", engine.get("aws:ec2/internetGateway:InternetGateway", "lab-igw").id]],
+      [["0.0.0.0/0", engine.get(TYPE.internetGateway, "lab-igw").id]],
     );
     assert.deepEqual(routesOf(tableOf(subnetOf("private")?.id)), []);
     assert.equal(subnetOf("public")?.inputs.mapPublicIpOnLaunch, true);
@@ -46,11 +40,9 @@ describe("scenario public-vs-private", () => {
 
   it("lets both hosts list and use the lab bucket, and nothing else", async () => {
     await build(() => runProgram());
-    const bucket = engine.get("aws:s3/bucket:Bucket", "lab-bucket");
+    const bucket = engine.get(TYPE.bucket, "lab-bucket");
     for (const host of ["public-host", "private-host"]) {
-      const policy = json(
-        engine.get("aws:iam/rolePolicy:RolePolicy", `${host}-policy`).inputs.policy,
-      );
+      const policy = json(engine.get(TYPE.rolePolicy, `${host}-policy`).inputs.policy);
       assert.deepEqual(policy.Statement, [
         {
           Sid: "ListLabBucket",
@@ -70,12 +62,9 @@ describe("scenario public-vs-private", () => {
 
   it("reaches both hosts through one Instance Connect Endpoint, never SSH from the internet", async () => {
     await build(() => runProgram());
-    assert.equal(
-      engine.ofType("aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint").length,
-      1,
-    );
+    assert.equal(engine.ofType(TYPE.instanceConnectEndpoint).length, 1);
     const open = engine
-      .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+      .ofType(TYPE.securityGroupIngressRule)
       .filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0" || r.inputs.cidrIpv6 === "::/0");
     assert.deepEqual(open, []);
   });
@@ -103,8 +92,8 @@ describe("scenario public-vs-private", () => {
       steps: { run: string; expect: string }[];
     }[];
     await engine.settle();
-    const bucket = engine.get("aws:s3/bucket:Bucket", "lab-bucket").outputs.bucket as string;
-    const privateId = engine.get("aws:ec2/instance:Instance", "private-host-instance").id;
+    const bucket = engine.get(TYPE.bucket, "lab-bucket").outputs.bucket as string;
+    const privateId = engine.get(TYPE.instance, "private-host-instance").id;
     assert.deepEqual(
       checks.map((c) => c.host),
       ["public-host", "private-host"],

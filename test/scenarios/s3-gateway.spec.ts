@@ -9,13 +9,9 @@ import { requestOutcome, s3GatewayExpectations } from "../../scenarios/s3-gatewa
 import { Expectation } from "../../scenarios/scenario";
 import { engine, json, resolve, stackResources, useEngine } from "../helpers/engine";
 import { runLab as runScenario } from "../helpers/labs";
+import { TYPE } from "../../model/type-tokens";
 
 const SCENARIO = "s3-gateway";
-const VPCE = "aws:ec2/vpcEndpoint:VpcEndpoint";
-const RT = "aws:ec2/routeTable:RouteTable";
-const POLICY = "aws:s3/bucketPolicy:BucketPolicy";
-const BUCKET = "aws:s3/bucket:Bucket";
-const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const DEPLOYER = `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/lab-operator`;
 
 const runLab = (config: Record<string, string> = {}) => runScenario(SCENARIO, config);
@@ -24,10 +20,15 @@ const runLab = (config: Record<string, string> = {}) => runScenario(SCENARIO, co
 const summary = (expectations: Expectation[]) =>
   expectations.map((e) => `${e.from} ${e.probe} ${e.outcome}`);
 
-const gatewayId = () => engine.get(VPCE, "s3-gateway-vpce").id!;
-const rt = (tier: string) => engine.get(RT, `lab-${tier}-rt`).id!;
+const gatewayId = () => engine.get(TYPE.vpcEndpoint, "s3-gateway-vpce").id!;
+const rt = (tier: string) => engine.get(TYPE.routeTable, `lab-${tier}-rt`).id!;
 const policyStatement = () =>
-  (json(engine.get(POLICY, "lab-policy").inputs.policy).Statement as Record<string, unknown>[])[0];
+  (
+    json(engine.get(TYPE.bucketPolicy, "lab-policy").inputs.policy).Statement as Record<
+      string,
+      unknown
+    >[]
+  )[0];
 
 describe("scenario s3-gateway", () => {
   useEngine({ config: { scenario: SCENARIO } });
@@ -35,18 +36,18 @@ describe("scenario s3-gateway", () => {
   describe("default: deny-outside-endpoint, endpoint on the private route table", () => {
     it("adds one S3 gateway endpoint, on the private route table only", async () => {
       await runLab();
-      const endpoints = engine.ofType(VPCE);
+      const endpoints = engine.ofType(TYPE.vpcEndpoint);
       assert.deepEqual(
         endpoints.map((e) => [e.name, e.inputs.vpcEndpointType, e.inputs.serviceName]),
         [["s3-gateway-vpce", "Gateway", "com.amazonaws.ap-northeast-2.s3"]],
       );
       assert.deepEqual(endpoints[0].inputs.routeTableIds, [rt("private")]);
-      assert.equal(endpoints[0].inputs.vpcId, engine.get("aws:ec2/vpc:Vpc", "lab-vpc").id);
+      assert.equal(endpoints[0].inputs.vpcId, engine.get(TYPE.vpc, "lab-vpc").id);
     });
 
     it("restricts the bucket to the endpoint with an explicit Deny, exempting only the deployer", async () => {
       await runLab();
-      const arn = engine.get(BUCKET, "lab-storage-bucket").outputs.arn as string;
+      const arn = engine.get(TYPE.bucket, "lab-storage-bucket").outputs.arn as string;
       assert.deepEqual(policyStatement(), {
         Sid: "DenyOutsideVpcEndpoint",
         Effect: "Deny",
@@ -77,10 +78,10 @@ describe("scenario s3-gateway", () => {
 
     it("grants both hosts the same bucket access, so only the bucket policy tells them apart", async () => {
       await runLab();
-      const arn = engine.get(BUCKET, "lab-storage-bucket").outputs.arn as string;
+      const arn = engine.get(TYPE.bucket, "lab-storage-bucket").outputs.arn as string;
       for (const host of ["private-host", "public-host"]) {
-        const grant = engine.get(ROLE_POLICY, `${host}-bucket-access`);
-        const role = engine.get("aws:iam/role:Role", `${host}-role`);
+        const grant = engine.get(TYPE.rolePolicy, `${host}-bucket-access`);
+        const role = engine.get(TYPE.role, `${host}-role`);
         assert.equal(grant.parent, role.urn);
         assert.equal(grant.inputs.role, role.id);
         assert.deepEqual(json(grant.inputs.policy).Statement, [
@@ -128,7 +129,7 @@ describe("scenario s3-gateway", () => {
       );
       assert.equal(
         await resolve(outputs.bucketPolicy as pulumi.Output<string>),
-        engine.get(POLICY, "lab-policy").inputs.policy,
+        engine.get(TYPE.bucketPolicy, "lab-policy").inputs.policy,
       );
     });
 
@@ -138,7 +139,7 @@ describe("scenario s3-gateway", () => {
         checks.map((c) => c.host),
         ["private-host", "public-host", "laptop"],
       );
-      const bucket = engine.get(BUCKET, "lab-storage-bucket").id;
+      const bucket = engine.get(TYPE.bucket, "lab-storage-bucket").id;
       const [privateHost, publicHost, laptop] = checks;
       assert.match(
         privateHost.connect,
@@ -175,7 +176,7 @@ describe("scenario s3-gateway", () => {
 
   it("with gatewayOnPublicRouteTable, puts the route in both tables and lets the public host in", async () => {
     const { expectations, checks } = await runLab({ gatewayOnPublicRouteTable: "true" });
-    assert.deepEqual(engine.get(VPCE, "s3-gateway-vpce").inputs.routeTableIds, [
+    assert.deepEqual(engine.get(TYPE.vpcEndpoint, "s3-gateway-vpce").inputs.routeTableIds, [
       rt("private"),
       rt("public"),
     ]);
@@ -214,8 +215,8 @@ describe("scenario s3-gateway", () => {
     it("deny-through-endpoint is flagged by the policy pack as the verification flip", async () => {
       await runLab({ bucketPolicyMode: "deny-through-endpoint" });
       const analysis = analyzeBucketPolicy(
-        engine.get(POLICY, "lab-policy").inputs.policy,
-        engine.get(BUCKET, "lab-storage-bucket").id!,
+        engine.get(TYPE.bucketPolicy, "lab-policy").inputs.policy,
+        engine.get(TYPE.bucket, "lab-storage-bucket").id!,
         { exemptionKeys: ["aws:PrincipalArn"] },
       );
       assert.equal(analysis.verificationFlip, true);

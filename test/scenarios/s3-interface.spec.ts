@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { PrivateDnsMode } from "../../components/endpoint-services";
+import { PrivateDnsMode } from "../../components/service-catalog";
 import { checkBucketsRequireVpce } from "../../policy-pack/policies/s3-bucket-requires-vpce";
 import { runProgram } from "../../scenarios";
 import { FAIL_FAST } from "../../scenarios/common";
@@ -8,21 +8,19 @@ import { bucketEndpointHost, s3InterfaceExpectations } from "../../scenarios/s3-
 import { Expectation } from "../../scenarios/scenario";
 import { engine, json, resolve, stackResources, useEngine } from "../helpers/engine";
 import { runLab as runScenario } from "../helpers/labs";
+import { TYPE } from "../../model/type-tokens";
 
 const SCENARIO = "s3-interface";
-const VPCE = "aws:ec2/vpcEndpoint:VpcEndpoint";
-const SUBNET = "aws:ec2/subnet:Subnet";
-const POLICY = "aws:s3/bucketPolicy:BucketPolicy";
-const BUCKET = "aws:s3/bucket:Bucket";
-const SG = "aws:ec2/securityGroup:SecurityGroup";
-const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 
 const runLab = (config: Record<string, string> = {}) => runScenario(SCENARIO, config);
 
-const interfaceEndpoint = () => engine.get(VPCE, "s3-interface-vpce");
+const interfaceEndpoint = () => engine.get(TYPE.vpcEndpoint, "s3-interface-vpce");
 const sourceVpces = () => {
   const statement = (
-    json(engine.get(POLICY, "lab-policy").inputs.policy).Statement as Record<string, unknown>[]
+    json(engine.get(TYPE.bucketPolicy, "lab-policy").inputs.policy).Statement as Record<
+      string,
+      unknown
+    >[]
   )[0];
   assert.equal(statement.Effect, "Deny");
   const condition = statement.Condition as Record<string, Record<string, string[]>>;
@@ -43,22 +41,24 @@ describe("scenario s3-interface", () => {
     it("puts one S3 interface endpoint in the private subnet, private DNS off, and no gateway endpoint", async () => {
       await runLab();
       assert.deepEqual(
-        engine.ofType(VPCE).map((e) => e.name),
+        engine.ofType(TYPE.vpcEndpoint).map((e) => e.name),
         ["s3-interface-vpce"],
       );
       const vpce = interfaceEndpoint();
       assert.equal(vpce.inputs.vpcEndpointType, "Interface");
       assert.equal(vpce.inputs.serviceName, "com.amazonaws.ap-northeast-2.s3");
-      assert.deepEqual(vpce.inputs.subnetIds, [engine.get(SUBNET, "lab-private-1").id]);
+      assert.deepEqual(vpce.inputs.subnetIds, [engine.get(TYPE.subnet, "lab-private-1").id]);
       assert.equal(vpce.inputs.privateDnsEnabled, false);
       assert.equal(vpce.inputs.dnsOptions, undefined);
     });
 
     it("lets the whole VPC reach the endpoint on 443, nothing else", async () => {
       await runLab();
-      const sg = engine.get(SG, "s3-interface-sg");
+      const sg = engine.get(TYPE.securityGroup, "s3-interface-sg");
       assert.deepEqual(interfaceEndpoint().inputs.securityGroupIds, [sg.id]);
-      const rules = engine.ofType(INGRESS).filter((r) => r.inputs.securityGroupId === sg.id);
+      const rules = engine
+        .ofType(TYPE.securityGroupIngressRule)
+        .filter((r) => r.inputs.securityGroupId === sg.id);
       assert.deepEqual(
         rules.map((r) => [
           r.inputs.ipProtocol,
@@ -113,7 +113,7 @@ describe("scenario s3-interface", () => {
           `^https://bucket\\.${id}-[0-9a-f]{8}\\.s3\\.ap-northeast-2\\.vpce\\.amazonaws\\.com$`,
         ),
       );
-      const bucket = engine.get(BUCKET, "lab-storage-bucket").id;
+      const bucket = engine.get(TYPE.bucket, "lab-storage-bucket").id;
       const privateHost = checks.find((c) => c.host === "private-host")!;
       assert.ok(
         privateHost.steps.some(
@@ -136,10 +136,10 @@ describe("scenario s3-interface", () => {
   describe("privateDns inbound-resolver-only", () => {
     it("adds an S3 gateway endpoint on the private route table, created before the interface endpoint", async () => {
       await runLab({ privateDns: "inbound-resolver-only" });
-      const gateway = engine.get(VPCE, "s3-gateway-vpce");
+      const gateway = engine.get(TYPE.vpcEndpoint, "s3-gateway-vpce");
       assert.equal(gateway.inputs.vpcEndpointType, "Gateway");
       assert.deepEqual(gateway.inputs.routeTableIds, [
-        engine.get("aws:ec2/routeTable:RouteTable", "lab-private-rt").id,
+        engine.get(TYPE.routeTable, "lab-private-rt").id,
       ]);
       const vpce = interfaceEndpoint();
       assert.ok(vpce.dependencies.includes(gateway.urn), vpce.dependencies.join(", "));
@@ -153,7 +153,7 @@ describe("scenario s3-interface", () => {
     it("lets the bucket accept either endpoint", async () => {
       await runLab({ privateDns: "inbound-resolver-only" });
       assert.deepEqual(sourceVpces(), [
-        engine.get(VPCE, "s3-gateway-vpce").id,
+        engine.get(TYPE.vpcEndpoint, "s3-gateway-vpce").id,
         interfaceEndpoint().id,
       ]);
     });
@@ -179,7 +179,7 @@ describe("scenario s3-interface", () => {
     it("turns private DNS on for every client, with no gateway endpoint", async () => {
       await runLab({ privateDns: "all" });
       assert.deepEqual(
-        engine.ofType(VPCE).map((e) => e.name),
+        engine.ofType(TYPE.vpcEndpoint).map((e) => e.name),
         ["s3-interface-vpce"],
       );
       assert.equal(interfaceEndpoint().inputs.privateDnsEnabled, true);

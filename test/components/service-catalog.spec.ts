@@ -9,10 +9,11 @@ import {
   defaultDnsName,
   INSTANCE_CONNECT,
   serviceNameFor,
-} from "../../components/endpoint-services";
+} from "../../components/service-catalog";
 import { resolve } from "../helpers/engine";
+import { TYPE } from "../../model/type-tokens";
 
-describe("endpoint service catalog", () => {
+describe("service catalog", () => {
   it("offers S3 as gateway and interface, private DNS off by default (the seed), three DNS modes", () => {
     assert.deepEqual(AwsService.S3.types, ["Gateway", "Interface"]);
     assert.equal(AwsService.S3.port, 443);
@@ -72,10 +73,7 @@ describe("endpoint service catalog", () => {
 
   it("knows Instance Connect is SSH through its own endpoint, not a VPC endpoint", () => {
     assert.equal(INSTANCE_CONNECT.port, 22);
-    assert.equal(
-      INSTANCE_CONNECT.resourceType,
-      "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint",
-    );
+    assert.equal(INSTANCE_CONNECT.resourceType, TYPE.instanceConnectEndpoint);
     assert.equal(
       INSTANCE_CONNECT.apiHost("ap-northeast-2"),
       "ec2-instance-connect.ap-northeast-2.amazonaws.com",

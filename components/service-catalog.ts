@@ -4,6 +4,7 @@
  * name from a string: they pick an entry here. Pure: no Pulumi resources.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { TYPE } from "../model/type-tokens";
 
 export type EndpointType = "Gateway" | "Interface";
 
@@ -20,7 +21,7 @@ export type PrivateDnsMode =
    */
   | "inbound-resolver-only";
 
-export interface AwsEndpointService {
+export interface AwsServiceEntry {
   kind: "aws";
   /** The last part of the service name: com.amazonaws.<region>.<key>. */
   key: "s3" | "dynamodb" | "cloudformation";
@@ -36,7 +37,7 @@ export interface AwsEndpointService {
 }
 
 /** Someone's own endpoint service (an NLB behind `aws.ec2.VpcEndpointService`). */
-export interface CustomEndpointService {
+export interface CustomServiceEntry {
   kind: "custom";
   title: string;
   /** com.amazonaws.vpce.<region>.vpce-svc-..., from the provider's VpcEndpointService. */
@@ -47,7 +48,7 @@ export interface CustomEndpointService {
   privateDnsModes: readonly ["off"];
 }
 
-export type EndpointService = AwsEndpointService | CustomEndpointService;
+export type ServiceEntry = AwsServiceEntry | CustomServiceEntry;
 
 export const AwsService = {
   /**
@@ -84,7 +85,7 @@ export const AwsService = {
     privateDnsDefault: "all",
     privateDnsModes: ["off", "all"],
   },
-} as const satisfies Record<string, AwsEndpointService>;
+} as const satisfies Record<string, AwsServiceEntry>;
 
 /**
  * EC2 Instance Connect is reached through its own resource (an Instance Connect Endpoint, one
@@ -93,7 +94,7 @@ export const AwsService = {
 export const INSTANCE_CONNECT = {
   title: "EC2 Instance Connect Endpoint",
   port: 22,
-  resourceType: "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint",
+  resourceType: TYPE.instanceConnectEndpoint,
   /** The Instance Connect API (SendSSHPublicKey, OpenTunnel) of a Region. */
   apiHost: (region: string) => `ec2-instance-connect.${region}.amazonaws.com`,
 } as const;
@@ -103,7 +104,7 @@ export function customService(args: {
   title: string;
   serviceName: pulumi.Input<string>;
   port: number;
-}): CustomEndpointService {
+}): CustomServiceEntry {
   return {
     kind: "custom",
     title: args.title,
@@ -117,24 +118,24 @@ export function customService(args: {
 
 /** com.amazonaws.<region>.<service> for AWS services; the provider's name for custom ones. */
 export function serviceNameFor(
-  service: EndpointService,
+  service: ServiceEntry,
   region: pulumi.Input<string>,
 ): pulumi.Output<string> {
   if (service.kind === "custom") return pulumi.output(service.serviceName);
   return pulumi.output(region).apply((r) => awsServiceName(service, r));
 }
 
-export function awsServiceName(service: AwsEndpointService, region: string): string {
+export function awsServiceName(service: AwsServiceEntry, region: string): string {
   return `com.amazonaws.${region}.${service.key}`;
 }
 
 /** The service's default DNS name, which private DNS makes resolve to the endpoint. */
-export function defaultDnsName(service: AwsEndpointService, region: string): string {
+export function defaultDnsName(service: AwsServiceEntry, region: string): string {
   return `${service.key}.${region}.amazonaws.com`;
 }
 
 /** Throws, naming the supported types, when the service has no endpoint of that type. */
-export function assertSupports(service: EndpointService, type: EndpointType, what: string): void {
+export function assertSupports(service: ServiceEntry, type: EndpointType, what: string): void {
   if (!(service.types as readonly EndpointType[]).includes(type)) {
     throw new Error(
       `${what}: ${service.title} has no ${type.toLowerCase()} endpoint; it supports ${service.types.map((t) => t.toLowerCase()).join(", ")}`,
@@ -144,7 +145,7 @@ export function assertSupports(service: EndpointService, type: EndpointType, wha
 
 /** Throws, naming the accepted modes, when the service's interface endpoint rejects the mode. */
 export function assertPrivateDnsMode(
-  service: EndpointService,
+  service: ServiceEntry,
   mode: PrivateDnsMode,
   what: string,
 ): void {
