@@ -1,13 +1,35 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AwsService, defaultDnsName, PrivateDnsMode } from "../components/service-catalog";
 import { cloudFormationListStacksPolicy } from "../components/iam-documents";
 import { InterfaceEndpoint } from "../components/interface-endpoint";
-import { currentRegion, eiceSsh, FAIL_FAST, NO_RETRY_ENV, twoHostLab } from "./common";
+import { AwsService, defaultDnsName, PrivateDnsMode } from "../components/service-catalog";
+import {
+  currentRegion,
+  eiceSsh,
+  FAIL_FAST,
+  NO_RETRY_ENV,
+  PRIVATE_HOST,
+  PUBLIC_HOST,
+  twoHostIds,
+  twoHostLab,
+  twoHostOutputs,
+  TwoHostName,
+} from "./common";
 import { Check, Expectation, Scenario } from "./scenario";
 
-const HOSTS = ["public-host", "private-host"] as const;
-type Host = (typeof HOSTS)[number];
+const HOSTS: readonly TwoHostName[] = [PUBLIC_HOST, PRIVATE_HOST];
 const ENDPOINT = "cloudformation";
+
+export interface CloudFormationPrivateDnsOptions {
+  privateDns: PrivateDnsMode;
+}
+
+export interface CloudFormationPrivateDnsValues {
+  region: string;
+  /** The endpoint-specific (vpce-) name. */
+  vpceName: string;
+  endpointCidrs: string[];
+  instanceIds: Record<TwoHostName, string>;
+}
 
 /**
  * An interface endpoint and what private DNS changes. With it on, the service's own name
@@ -46,8 +68,9 @@ export const cloudformationPrivateDns: Scenario = {
   run(config) {
     const instanceType = config.string("instanceType");
     const azCount = config.integer("azCount", { min: 1, max: 4 });
-    const privateDnsMode = config.string("privateDns") as PrivateDnsMode;
-    const privateDns = privateDnsMode === "all";
+    const options: CloudFormationPrivateDnsOptions = {
+      privateDns: config.string("privateDns") as PrivateDnsMode,
+    };
 
     const policy = JSON.stringify(cloudFormationListStacksPolicy());
     const lab = twoHostLab({
@@ -62,7 +85,7 @@ export const cloudformationPrivateDns: Scenario = {
       service: AwsService.CLOUDFORMATION,
       subnetIds: privateTier.subnets.map((s) => s.id),
       vpcCidr: lab.vpc.cidr,
-      privateDns: privateDnsMode,
+      privateDns: options.privateDns,
       // Read back from the VPC, so a change to LabVpc's flags stops the endpoint, not AWS.
       // Unset flags mean AWS's defaults: DNS support on, DNS hostnames off.
       vpcDns: {
@@ -74,24 +97,14 @@ export const cloudformationPrivateDns: Scenario = {
     const endpointSubnetCidrs = pulumi.all(privateTier.subnets.map((s) => s.cidrBlock));
 
     const checks = pulumi
-      .all([
-        region,
-        endpoint.dnsNames,
-        endpointSubnetCidrs,
-        lab.publicHost.instanceId,
-        lab.privateHost.instanceId,
-      ])
-      .apply(([r, dnsNames, cidrs, publicId, privateId]) =>
-        HOSTS.map((host) =>
-          hostCheck({
-            host,
-            instanceId: host === "public-host" ? publicId : privateId,
-            region: r,
-            privateDns,
-            vpceName: dnsNames[0],
-            endpointCidrs: cidrs,
-          }),
-        ),
+      .all([region, endpoint.dnsNames, endpointSubnetCidrs, twoHostIds(lab)])
+      .apply(([r, dnsNames, cidrs, instanceIds]) =>
+        cloudformationPrivateDnsChecks(options, {
+          region: r,
+          vpceName: dnsNames[0],
+          endpointCidrs: cidrs,
+          instanceIds,
+        }),
       );
 
     return {
@@ -99,23 +112,23 @@ export const cloudformationPrivateDns: Scenario = {
         region,
         vpcId: lab.vpc.vpcId,
         endpointId: endpoint.endpointId,
-        privateDns: privateDnsMode,
+        privateDns: options.privateDns,
         defaultDnsName: region.apply((r) => defaultDnsName(AwsService.CLOUDFORMATION, r)),
         endpointDnsNames: endpoint.dnsNames,
         endpointSubnetCidrs,
-        publicHostId: lab.publicHost.instanceId,
-        publicHostPublicIp: lab.publicHost.publicIp,
-        privateHostId: lab.privateHost.instanceId,
-        privateHostPrivateIp: lab.privateHost.privateIp,
-        instanceConnectEndpointId: lab.eice.endpointId,
+        ...twoHostOutputs(lab),
       },
-      expectations: buildExpectations(privateDns),
+      expectations: cloudformationPrivateDnsExpectations(options),
       checks,
     };
   },
 };
 
-function buildExpectations(privateDns: boolean): Expectation[] {
+/** The lab's expectations for one private DNS mode, as data. */
+export function cloudformationPrivateDnsExpectations(
+  options: CloudFormationPrivateDnsOptions,
+): Expectation[] {
+  const privateDns = options.privateDns === "all";
   const service = { kind: "aws-service", service: "cloudformation" } as const;
   const viaEndpoint = { ...service, via: ENDPOINT };
   const expectations: Expectation[] = [];
@@ -139,7 +152,7 @@ function buildExpectations(privateDns: boolean): Expectation[] {
   }
   expectations.push(
     {
-      from: "private-host",
+      from: PRIVATE_HOST,
       to: service,
       probe: "request",
       outcome: privateDns ? "works" : "times-out",
@@ -148,14 +161,14 @@ function buildExpectations(privateDns: boolean): Expectation[] {
         : "the default name leads to public addresses and the private subnet has no route out",
     },
     {
-      from: "private-host",
+      from: PRIVATE_HOST,
       to: viaEndpoint,
       probe: "request",
       outcome: "works",
       why: "--endpoint-url with the vpce- name reaches the endpoint whatever the private DNS setting",
     },
     {
-      from: "public-host",
+      from: PUBLIC_HOST,
       to: service,
       probe: "request",
       outcome: "works",
@@ -167,16 +180,21 @@ function buildExpectations(privateDns: boolean): Expectation[] {
   return expectations;
 }
 
-function hostCheck(args: {
-  host: Host;
-  instanceId: string;
-  region: string;
-  privateDns: boolean;
-  vpceName: string;
-  endpointCidrs: string[];
-}): Check {
-  const { host, region: r, privateDns, vpceName } = args;
-  const inside = `private addresses inside ${args.endpointCidrs.join(", ")} (one per endpoint subnet)`;
+/** The commands to run on each host, each with what it should print. */
+export function cloudformationPrivateDnsChecks(
+  options: CloudFormationPrivateDnsOptions,
+  v: CloudFormationPrivateDnsValues,
+): Check[] {
+  return HOSTS.map((host) => hostCheck(host, options.privateDns === "all", v));
+}
+
+function hostCheck(
+  host: TwoHostName,
+  privateDns: boolean,
+  v: CloudFormationPrivateDnsValues,
+): Check {
+  const { region: r, vpceName } = v;
+  const inside = `private addresses inside ${v.endpointCidrs.join(", ")} (one per endpoint subnet)`;
   const listStacks = `aws cloudformation list-stacks --region ${r} --max-items 5`;
   const works = `{"StackSummaries": [...]} (an empty list when the account has no stacks in ${r})`;
   const steps: Check["steps"] = [
@@ -188,7 +206,7 @@ function hostCheck(args: {
     },
     { run: `dig +short ${vpceName}`, expect: `${inside}: the endpoint-specific name` },
   ];
-  if (host === "private-host" && !privateDns) {
+  if (host === PRIVATE_HOST && !privateDns) {
     steps.push({
       run: `${NO_RETRY_ENV} ${listStacks} ${FAIL_FAST}`,
       expect: `Connect timeout on endpoint URL: "https://cloudformation.${r}.amazonaws.com/": no route to public addresses`,
@@ -203,5 +221,5 @@ function hostCheck(args: {
     run: `${listStacks} --endpoint-url https://${vpceName}`,
     expect: `${works}, through the endpoint`,
   });
-  return { host, connect: eiceSsh(args.instanceId, r), steps };
+  return { host, connect: eiceSsh(v.instanceIds[host], r), steps };
 }

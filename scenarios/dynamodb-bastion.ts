@@ -10,7 +10,7 @@ import { LabTable } from "../components/lab-table";
 import { LabUser } from "../components/lab-user";
 import { LabVpc } from "../components/lab-vpc";
 import { SgRule } from "../components/sg-rules";
-import { currentRegion, FAIL_FAST, NO_RETRY_ENV } from "./common";
+import { currentRegion, FAIL_FAST, LAPTOP, NO_RETRY_ENV } from "./common";
 import { Check, ConfigError, Expectation, Scenario, ScenarioConfig } from "./scenario";
 
 const NAME = "dynamodb-bastion";
@@ -18,10 +18,25 @@ const NAME = "dynamodb-bastion";
 const BASTION = "bastion";
 const TABLE = "lab";
 const ENDPOINT = "dynamodb";
-const LAPTOP = "laptop";
 const PROFILE = "ddb-lab";
 
-type EndpointType = "gateway" | "interface";
+/** Which DynamoDB endpoint the lab builds (config endpointType). */
+export type DynamoDbEndpointKind = "gateway" | "interface";
+
+export interface DynamoDbBastionOptions {
+  endpointType: DynamoDbEndpointKind;
+  createLabUser: boolean;
+}
+
+export interface DynamoDbBastionValues {
+  region: string;
+  tableName: string;
+  bastionId: string;
+  /** The endpoint-specific DNS name, or "" for a gateway endpoint (it has none). */
+  vpceName: string;
+  /** The lab user's ARN, or "" when the lab creates none. */
+  userArn: string;
+}
 
 /**
  * The seed's private DynamoDB path: a bastion in a public subnet whose security group lets it
@@ -87,8 +102,11 @@ export const dynamodbBastion: Scenario = {
     const instanceType = config.string("instanceType");
     const azCount = config.integer("azCount", { min: 1, max: 4 });
     const adminCidr = readAdminCidr(config);
-    const endpointType = config.string("endpointType") as EndpointType;
-    const createLabUser = config.boolean("createLabUser");
+    const options: DynamoDbBastionOptions = {
+      endpointType: config.string("endpointType") as DynamoDbEndpointKind,
+      createLabUser: config.boolean("createLabUser"),
+    };
+    const { endpointType, createLabUser } = options;
     // First, so a bad name is refused before any other resource is registered.
     const table = new LabTable(TABLE, { tableName: config.string("tableName") });
 
@@ -148,7 +166,7 @@ export const dynamodbBastion: Scenario = {
         labUser?.arn ?? pulumi.output(""),
       ])
       .apply(([r, tableName, bastionId, vpceName, userArn]) =>
-        buildChecks({ region: r, tableName, bastionId, endpointType, vpceName, userArn }),
+        dynamodbBastionChecks(options, { region: r, tableName, bastionId, vpceName, userArn }),
       );
 
     return {
@@ -171,7 +189,7 @@ export const dynamodbBastion: Scenario = {
             }
           : {}),
       },
-      expectations: buildExpectations(endpointType, createLabUser),
+      expectations: dynamodbBastionExpectations(options),
       checks,
     };
   },
@@ -248,7 +266,9 @@ function interfacePath(vpc: LabVpc, subnetIds: pulumi.Output<string>[]): Endpoin
   };
 }
 
-function buildExpectations(endpointType: EndpointType, createLabUser: boolean): Expectation[] {
+/** The lab's expectations for one endpoint type, with or without the lab user, as data. */
+export function dynamodbBastionExpectations(options: DynamoDbBastionOptions): Expectation[] {
+  const { endpointType, createLabUser } = options;
   const table = { kind: "aws-service", service: "dynamodb", resource: TABLE } as const;
   const expectations: Expectation[] =
     endpointType === "gateway"
@@ -326,15 +346,13 @@ function buildExpectations(endpointType: EndpointType, createLabUser: boolean): 
   return expectations;
 }
 
-function buildChecks(args: {
-  region: string;
-  tableName: string;
-  bastionId: string;
-  endpointType: EndpointType;
-  vpceName: string;
-  userArn: string;
-}): Check[] {
-  const { region: r, tableName, bastionId, endpointType, vpceName, userArn } = args;
+/** The commands to run on the bastion and, with the lab user, on the laptop. */
+export function dynamodbBastionChecks(
+  options: DynamoDbBastionOptions,
+  v: DynamoDbBastionValues,
+): Check[] {
+  const { endpointType } = options;
+  const { region: r, tableName, bastionId, vpceName, userArn } = v;
   const endpointUrl = endpointType === "interface" ? ` --endpoint-url https://${vpceName}` : "";
   const ddb = (command: string, extra = "") => `aws dynamodb ${command} --region ${r}${extra}`;
   const item = `'{"id": {"S": "from-bastion"}}'`;

@@ -8,15 +8,37 @@ import { InterfaceEndpoint } from "../components/interface-endpoint";
 import { LabInstance } from "../components/lab-instance";
 import { LabVpc } from "../components/lab-vpc";
 import { principalArnProblem, splitList } from "../components/principal-arns";
-import { currentRegion, eiceSsh } from "./common";
+import { currentRegion, eiceSsh, LAPTOP } from "./common";
 import { Check, ConfigError, Expectation, Scenario, ScenarioConfig } from "./scenario";
 
 const NAME = "endpoint-service";
 const SERVICE = "web";
 const ENDPOINT = "consumer-endpoint";
 const CONSUMER_HOST = "consumer-host";
-const LAPTOP = "laptop";
 const MAX_WEB_SERVERS = 4;
+
+export interface EndpointServiceOptions {
+  webServers: number;
+  port: number;
+  acceptanceRequired: boolean;
+  acceptConnection: boolean;
+  allowedPrincipals: string[];
+  cidrs: { provider: string; consumer: string };
+}
+
+export interface EndpointServiceValues {
+  region: string;
+  endpointId: string;
+  /** The endpoint's regional DNS name. */
+  dnsName: string;
+  serviceId: string;
+  consumerVpcId: string;
+  consumerHostId: string;
+  consumerHostIp: string;
+  /** Web server 1's instance id and address. */
+  webId: string;
+  webIp: string;
+}
 
 /** The page web server `n` answers with. */
 export function webPage(n: number): string {
@@ -119,6 +141,37 @@ function readPrincipals(text: string | undefined): string[] {
   return arns;
 }
 
+/** The lab's own keys, checked: each mistake names its key before anything is created. */
+function readOptions(config: ScenarioConfig): EndpointServiceOptions {
+  const webServers = config.integer("webServers", { min: 1, max: MAX_WEB_SERVERS });
+  const port = config.integer("servicePort", { min: 1, max: 65535 });
+  if (port === 22) {
+    throw new ConfigError(
+      NAME,
+      "servicePort",
+      "is 22, the port Instance Connect uses to reach the web servers; pick another, such as 80",
+    );
+  }
+  const acceptanceRequired = config.boolean("acceptanceRequired");
+  const acceptConnection = config.boolean("acceptConnection");
+  if (!acceptanceRequired && !acceptConnection) {
+    throw new ConfigError(
+      NAME,
+      "acceptConnection",
+      "is false but acceptanceRequired is false too: AWS accepts the endpoint at once, so there is nothing to " +
+        "hold back; set acceptanceRequired true to see pendingAcceptance",
+    );
+  }
+  const allowedPrincipals = readPrincipals(config.optionalString("allowedPrincipals"));
+  const cidrs = readCidrs(config);
+  return { webServers, port, acceptanceRequired, acceptConnection, allowedPrincipals, cidrs };
+}
+
+/** Traffic flows: the provider accepted the endpoint, or the service needs no acceptance. */
+function isAccepted(options: EndpointServiceOptions): boolean {
+  return !options.acceptanceRequired || options.acceptConnection;
+}
+
 /**
  * Seed 004's last exercise: your own service over PrivateLink. A provider VPC holds web servers
  * behind an internal Network Load Balancer, published as an endpoint service that requires
@@ -197,271 +250,275 @@ export const endpointService: Scenario = {
   run(config) {
     const instanceType = config.string("instanceType");
     const azCount = config.integer("azCount", { min: 1, max: 4 });
-    const webServers = config.integer("webServers", { min: 1, max: MAX_WEB_SERVERS });
-    const port = config.integer("servicePort", { min: 1, max: 65535 });
-    if (port === 22) {
-      throw new ConfigError(
-        NAME,
-        "servicePort",
-        "is 22, the port Instance Connect uses to reach the web servers; pick another, such as 80",
-      );
-    }
-    const acceptanceRequired = config.boolean("acceptanceRequired");
-    const acceptConnection = config.boolean("acceptConnection");
-    if (!acceptanceRequired && !acceptConnection) {
-      throw new ConfigError(
-        NAME,
-        "acceptConnection",
-        "is false but acceptanceRequired is false too: AWS accepts the endpoint at once, so there is nothing to " +
-          "hold back; set acceptanceRequired true to see pendingAcceptance",
-      );
-    }
-    const principals = readPrincipals(config.optionalString("allowedPrincipals"));
-    const cidrs = readCidrs(config);
-    const accepted = !acceptanceRequired || acceptConnection;
-
-    // Provider: closed VPC, web servers, the load balancer and the endpoint service.
-    const providerVpc = new LabVpc("provider", {
-      cidr: cidrs.provider,
-      tiers: ["private"],
-      azCount,
-      instanceType,
-    });
-    const providerSubnets = providerVpc.tier("private").subnets;
-    const servers = Array.from({ length: webServers }, (_, i) => {
-      const n = i + 1;
-      return new LabInstance(`web-server-${n}`, {
-        vpcId: providerVpc.vpcId,
-        subnetId: providerSubnets[i % providerSubnets.length].id,
-        instanceType,
-        userData: webServerUserData(n, port),
-        ingress: [
-          {
-            name: `service-${port}`,
-            protocol: "tcp",
-            fromPort: port,
-            // PrivateLink traffic and health checks come from the load balancer's own
-            // addresses, which lie in the provider VPC; no other address needs the port.
-            peer: { cidr: cidrs.provider },
-            description: `Port ${port} from the load balancer (provider VPC addresses)`,
-          },
-        ],
-      });
-    });
-    const providerEice = new InstanceConnectEndpoint("provider-eice", {
-      vpcId: providerVpc.vpcId,
-      subnetId: providerSubnets[0].id,
-      targets: servers.map((s, i) => ({
-        name: `web-server-${i + 1}`,
-        securityGroupId: s.securityGroupId,
-      })),
-    });
-    const service = new EndpointService(SERVICE, {
-      vpcId: providerVpc.vpcId,
-      subnets: providerSubnets,
-      targets: servers.map((s, i) => ({ name: `web-server-${i + 1}`, instanceId: s.instanceId })),
-      port,
-      acceptanceRequired,
-      allowedPrincipals: principals,
-    });
-
-    // Consumer: closed VPC, a host, and the interface endpoint in the service's AZs.
-    const consumerVpc = new LabVpc("consumer", {
-      cidr: cidrs.consumer,
-      tiers: ["private"],
-      azCount,
-      instanceType,
-    });
-    const consumerSubnets = consumerVpc.tier("private").subnets;
-    const consumerHost = new LabInstance(CONSUMER_HOST, {
-      vpcId: consumerVpc.vpcId,
-      subnetId: consumerSubnets[0].id,
-      instanceType,
-    });
-    const consumerEice = new InstanceConnectEndpoint("consumer-eice", {
-      vpcId: consumerVpc.vpcId,
-      subnetId: consumerSubnets[0].id,
-      targets: [{ name: CONSUMER_HOST, securityGroupId: consumerHost.securityGroupId }],
-    });
-    const endpointSubnetIds = consumerEndpointSubnetIds(
-      consumerSubnets,
-      service.availabilityZoneIds,
-    );
-    const endpoint = new InterfaceEndpoint(ENDPOINT, {
-      vpcId: consumerVpc.vpcId,
-      service: customService({
-        title: "Endpoint Service Lab web",
-        serviceName: service.serviceName,
-        port,
-      }),
-      subnetIds: endpointSubnetIds,
-      vpcCidr: cidrs.consumer,
-      privateDns: "off",
-    });
-    const accepter =
-      acceptanceRequired && acceptConnection
-        ? service.acceptConnection(ENDPOINT, endpoint.endpointId)
-        : undefined;
-    const endpointState = accepter ? accepter.vpcEndpointState : endpoint.endpoint.state;
-
-    const serviceTarget = { kind: "endpoint-service", via: ENDPOINT, port } as const;
-    const throughEndpoint: Expectation[] = [
-      {
-        from: CONSUMER_HOST,
-        to: serviceTarget,
-        probe: "dns",
-        outcome: "resolves-private",
-        why: "the endpoint-specific name maps to the endpoint's network interfaces in the consumer subnets",
-      },
-      {
-        from: CONSUMER_HOST,
-        to: serviceTarget,
-        probe: "request",
-        outcome: "works",
-        why: `the endpoint carries TCP ${port} over PrivateLink to the provider's load balancer, which forwards it to a web server`,
-      },
-    ];
-    const pending: Expectation = {
-      from: CONSUMER_HOST,
-      to: serviceTarget,
-      probe: "request",
-      outcome: "times-out",
-      why: "the endpoint is pendingAcceptance: no traffic flows until the provider accepts it",
-    };
-    const expectations: Expectation[] = [
-      ...(accepted ? throughEndpoint : [pending]),
-      ...servers.map((_, i): Expectation => ({
-        from: CONSUMER_HOST,
-        to: { kind: "instance", host: `web-server-${i + 1}`, port },
-        probe: "request",
-        outcome: "times-out",
-        why: `no peering, gateway or route joins the VPCs: the consumer's route tables know only ${cidrs.consumer}`,
-      })),
-    ];
+    const options = readOptions(config);
+    const provider = buildProvider(options, instanceType, azCount);
+    const consumer = buildConsumer(options, instanceType, azCount, provider.service);
 
     const region = currentRegion();
-    const portSuffix = port === 80 ? "" : `:${port}`;
-    const pageExpect =
-      webServers === 1
-        ? webPage(1)
-        : `${webPage(1)} (or another server's number: the load balancer spreads new connections)`;
     const checks = pulumi
-      .all({
-        r: region,
-        endpointId: endpoint.endpointId,
+      .all([
+        region,
+        consumer.endpoint.endpointId,
         // The regional name: InterfaceEndpoint lists it before the per-AZ ones.
-        dnsName: endpoint.dnsNames.apply((names) => names[0]),
-        serviceId: service.serviceId,
-        consumerVpcId: consumerVpc.vpcId,
-        hostId: consumerHost.instanceId,
-        hostIp: consumerHost.privateIp,
-        webId: servers[0].instanceId,
-        webIp: servers[0].privateIp,
-      })
-      .apply(
-        ({
-          r,
+        consumer.endpoint.dnsNames.apply((names) => names[0]),
+        provider.service.serviceId,
+        consumer.vpc.vpcId,
+        consumer.host.instanceId,
+        consumer.host.privateIp,
+        provider.servers[0].instanceId,
+        provider.servers[0].privateIp,
+      ])
+      .apply(([r, endpointId, dnsName, serviceId, consumerVpcId, hostId, hostIp, webId, webIp]) =>
+        endpointServiceChecks(options, {
+          region: r,
           endpointId,
           dnsName,
           serviceId,
           consumerVpcId,
-          hostId,
-          hostIp,
+          consumerHostId: hostId,
+          consumerHostIp: hostIp,
           webId,
           webIp,
-        }): Check[] => {
-          const state = accepted ? "available" : "pendingAcceptance";
-          const laptopSteps = [
-            {
-              run: `aws ec2 describe-vpc-endpoints --vpc-endpoint-ids ${endpointId} --region ${r} --query "VpcEndpoints[0].State" --output text`,
-              expect: state,
-            },
-            {
-              run: `aws ec2 describe-vpc-endpoint-connections --filters Name=service-id,Values=${serviceId} --region ${r} --query "VpcEndpointConnections[].[VpcEndpointId,VpcEndpointState]" --output text`,
-              expect: `${endpointId}\t${state}`,
-            },
-            {
-              run: `aws ec2 describe-route-tables --filters Name=vpc-id,Values=${consumerVpcId} --region ${r} --query "RouteTables[].Routes[].DestinationCidrBlock" --output text`,
-              expect: `only ${cidrs.consumer} (each table's local route): nothing leads to ${cidrs.provider}`,
-            },
-          ];
-          if (!accepted) {
-            laptopSteps.push({
-              run: "pulumi config set acceptConnection true && pulumi up",
-              expect: `creates ${SERVICE}-accept-${ENDPOINT}; the two commands above then print available, and the consumer-host checks get the page`,
-            });
-          }
-          const noRoute = {
-            run: `curl -sS --connect-timeout 5 http://${webIp}${portSuffix}/`,
-            expect: `curl: (28) ... timed out after about 5000 ms: nothing routes the consumer VPC to ${cidrs.provider}`,
-          };
-          const consumerSteps = accepted
-            ? [
-                {
-                  run: `dig +short ${dnsName}`,
-                  expect: `one address per endpoint subnet, inside ${cidrs.consumer} (the endpoint's network interfaces)`,
-                },
-                { run: `curl -sS http://${dnsName}${portSuffix}/`, expect: pageExpect },
-                noRoute,
-              ]
-            : [
-                {
-                  run: `curl -sS --connect-timeout 5 http://${dnsName}${portSuffix}/`,
-                  expect:
-                    "no page (curl times out, or the name does not resolve yet): the provider has not accepted the connection",
-                },
-                noRoute,
-              ];
-          const checks: Check[] = [
-            {
-              host: LAPTOP,
-              connect:
-                "a terminal on your own machine (AWS CLI v2), with the credentials `pulumi up` used",
-              steps: laptopSteps,
-            },
-            { host: CONSUMER_HOST, connect: eiceSsh(hostId, r), steps: consumerSteps },
-          ];
-          if (accepted) {
-            checks.push({
-              host: "web-server-1",
-              connect: eiceSsh(webId, r),
-              steps: [
-                {
-                  run: "sudo journalctl -u lab-web --no-pager | grep '\"GET ' | tail -n 5",
-                  expect: `requests from addresses inside ${cidrs.provider} (the load balancer's), never the consumer host's ${hostIp}; Proxy Protocol is off`,
-                },
-                { run: `curl -sS http://localhost${portSuffix}/`, expect: webPage(1) },
-              ],
-            });
-          }
-          return checks;
-        },
+        }),
       );
 
     return {
       outputs: {
         region,
-        providerVpcId: providerVpc.vpcId,
-        consumerVpcId: consumerVpc.vpcId,
-        serviceName: service.serviceName,
-        serviceId: service.serviceId,
-        loadBalancerDnsName: service.loadBalancerDnsName,
-        serviceAvailabilityZones: service.availabilityZones,
-        serviceAvailabilityZoneIds: service.availabilityZoneIds,
-        allowedPrincipals: service.allowedPrincipalArns,
-        endpointId: endpoint.endpointId,
-        endpointDnsNames: endpoint.dnsNames,
-        endpointSubnetIds,
-        endpointState,
-        consumerHostId: consumerHost.instanceId,
-        consumerHostPrivateIp: consumerHost.privateIp,
-        webServerIds: servers.map((s) => s.instanceId),
-        webServerPrivateIps: servers.map((s) => s.privateIp),
-        providerInstanceConnectEndpointId: providerEice.endpointId,
-        consumerInstanceConnectEndpointId: consumerEice.endpointId,
+        providerVpcId: provider.vpc.vpcId,
+        consumerVpcId: consumer.vpc.vpcId,
+        serviceName: provider.service.serviceName,
+        serviceId: provider.service.serviceId,
+        loadBalancerDnsName: provider.service.loadBalancerDnsName,
+        serviceAvailabilityZones: provider.service.availabilityZones,
+        serviceAvailabilityZoneIds: provider.service.availabilityZoneIds,
+        allowedPrincipals: provider.service.allowedPrincipalArns,
+        endpointId: consumer.endpoint.endpointId,
+        endpointDnsNames: consumer.endpoint.dnsNames,
+        endpointSubnetIds: consumer.endpointSubnetIds,
+        endpointState: consumer.endpointState,
+        consumerHostId: consumer.host.instanceId,
+        consumerHostPrivateIp: consumer.host.privateIp,
+        webServerIds: provider.servers.map((s) => s.instanceId),
+        webServerPrivateIps: provider.servers.map((s) => s.privateIp),
+        providerInstanceConnectEndpointId: provider.eice.endpointId,
+        consumerInstanceConnectEndpointId: consumer.eice.endpointId,
       },
-      expectations,
+      expectations: endpointServiceExpectations(options),
       checks,
     };
   },
 };
+
+/** The provider side: a closed VPC, the web servers, and the endpoint service in front of them. */
+function buildProvider(options: EndpointServiceOptions, instanceType: string, azCount: number) {
+  const { port, cidrs } = options;
+  const vpc = new LabVpc("provider", {
+    cidr: cidrs.provider,
+    tiers: ["private"],
+    azCount,
+    instanceType,
+  });
+  const subnets = vpc.tier("private").subnets;
+  const servers = Array.from({ length: options.webServers }, (_, i) => {
+    const n = i + 1;
+    return new LabInstance(`web-server-${n}`, {
+      vpcId: vpc.vpcId,
+      subnetId: subnets[i % subnets.length].id,
+      instanceType,
+      userData: webServerUserData(n, port),
+      ingress: [
+        {
+          name: `service-${port}`,
+          protocol: "tcp",
+          fromPort: port,
+          // PrivateLink traffic and health checks come from the load balancer's own
+          // addresses, which lie in the provider VPC; no other address needs the port.
+          peer: { cidr: cidrs.provider },
+          description: `Port ${port} from the load balancer (provider VPC addresses)`,
+        },
+      ],
+    });
+  });
+  const eice = new InstanceConnectEndpoint("provider-eice", {
+    vpcId: vpc.vpcId,
+    subnetId: subnets[0].id,
+    targets: servers.map((s, i) => ({
+      name: `web-server-${i + 1}`,
+      securityGroupId: s.securityGroupId,
+    })),
+  });
+  const service = new EndpointService(SERVICE, {
+    vpcId: vpc.vpcId,
+    subnets,
+    targets: servers.map((s, i) => ({ name: `web-server-${i + 1}`, instanceId: s.instanceId })),
+    port,
+    acceptanceRequired: options.acceptanceRequired,
+    allowedPrincipals: options.allowedPrincipals,
+  });
+  return { vpc, servers, eice, service };
+}
+
+/**
+ * The consumer side: a closed VPC, a host, the interface endpoint in the service's AZs, and the
+ * provider's acceptance of it when the lab accepts.
+ */
+function buildConsumer(
+  options: EndpointServiceOptions,
+  instanceType: string,
+  azCount: number,
+  service: EndpointService,
+) {
+  const vpc = new LabVpc("consumer", {
+    cidr: options.cidrs.consumer,
+    tiers: ["private"],
+    azCount,
+    instanceType,
+  });
+  const subnets = vpc.tier("private").subnets;
+  const host = new LabInstance(CONSUMER_HOST, {
+    vpcId: vpc.vpcId,
+    subnetId: subnets[0].id,
+    instanceType,
+  });
+  const eice = new InstanceConnectEndpoint("consumer-eice", {
+    vpcId: vpc.vpcId,
+    subnetId: subnets[0].id,
+    targets: [{ name: CONSUMER_HOST, securityGroupId: host.securityGroupId }],
+  });
+  const endpointSubnetIds = consumerEndpointSubnetIds(subnets, service.availabilityZoneIds);
+  const endpoint = new InterfaceEndpoint(ENDPOINT, {
+    vpcId: vpc.vpcId,
+    service: customService({
+      title: "Endpoint Service Lab web",
+      serviceName: service.serviceName,
+      port: options.port,
+    }),
+    subnetIds: endpointSubnetIds,
+    vpcCidr: options.cidrs.consumer,
+    privateDns: "off",
+  });
+  const accepter =
+    options.acceptanceRequired && options.acceptConnection
+      ? service.acceptConnection(ENDPOINT, endpoint.endpointId)
+      : undefined;
+  const endpointState = accepter ? accepter.vpcEndpointState : endpoint.endpoint.state;
+  return { vpc, host, eice, endpoint, endpointSubnetIds, endpointState };
+}
+
+/** The lab's expectations for one configuration, as data. */
+export function endpointServiceExpectations(options: EndpointServiceOptions): Expectation[] {
+  const serviceTarget = { kind: "endpoint-service", via: ENDPOINT, port: options.port } as const;
+  const throughEndpoint: Expectation[] = [
+    {
+      from: CONSUMER_HOST,
+      to: serviceTarget,
+      probe: "dns",
+      outcome: "resolves-private",
+      why: "the endpoint-specific name maps to the endpoint's network interfaces in the consumer subnets",
+    },
+    {
+      from: CONSUMER_HOST,
+      to: serviceTarget,
+      probe: "request",
+      outcome: "works",
+      why: `the endpoint carries TCP ${options.port} over PrivateLink to the provider's load balancer, which forwards it to a web server`,
+    },
+  ];
+  const pending: Expectation = {
+    from: CONSUMER_HOST,
+    to: serviceTarget,
+    probe: "request",
+    outcome: "times-out",
+    why: "the endpoint is pendingAcceptance: no traffic flows until the provider accepts it",
+  };
+  return [
+    ...(isAccepted(options) ? throughEndpoint : [pending]),
+    ...Array.from({ length: options.webServers }, (_, i): Expectation => ({
+      from: CONSUMER_HOST,
+      to: { kind: "instance", host: `web-server-${i + 1}`, port: options.port },
+      probe: "request",
+      outcome: "times-out",
+      why: `no peering, gateway or route joins the VPCs: the consumer's route tables know only ${options.cidrs.consumer}`,
+    })),
+  ];
+}
+
+/** The commands to run from the laptop, the consumer host and a web server, with what they print. */
+export function endpointServiceChecks(
+  options: EndpointServiceOptions,
+  v: EndpointServiceValues,
+): Check[] {
+  const { cidrs } = options;
+  const accepted = isAccepted(options);
+  const r = v.region;
+  const portSuffix = options.port === 80 ? "" : `:${options.port}`;
+  const pageExpect =
+    options.webServers === 1
+      ? webPage(1)
+      : `${webPage(1)} (or another server's number: the load balancer spreads new connections)`;
+  const state = accepted ? "available" : "pendingAcceptance";
+  const laptopSteps = [
+    {
+      run: `aws ec2 describe-vpc-endpoints --vpc-endpoint-ids ${v.endpointId} --region ${r} --query "VpcEndpoints[0].State" --output text`,
+      expect: state,
+    },
+    {
+      run: `aws ec2 describe-vpc-endpoint-connections --filters Name=service-id,Values=${v.serviceId} --region ${r} --query "VpcEndpointConnections[].[VpcEndpointId,VpcEndpointState]" --output text`,
+      expect: `${v.endpointId}\t${state}`,
+    },
+    {
+      run: `aws ec2 describe-route-tables --filters Name=vpc-id,Values=${v.consumerVpcId} --region ${r} --query "RouteTables[].Routes[].DestinationCidrBlock" --output text`,
+      expect: `only ${cidrs.consumer} (each table's local route): nothing leads to ${cidrs.provider}`,
+    },
+  ];
+  if (!accepted) {
+    laptopSteps.push({
+      run: "pulumi config set acceptConnection true && pulumi up",
+      expect: `creates ${SERVICE}-accept-${ENDPOINT}; the two commands above then print available, and the consumer-host checks get the page`,
+    });
+  }
+  const noRoute = {
+    run: `curl -sS --connect-timeout 5 http://${v.webIp}${portSuffix}/`,
+    expect: `curl: (28) ... timed out after about 5000 ms: nothing routes the consumer VPC to ${cidrs.provider}`,
+  };
+  const consumerSteps = accepted
+    ? [
+        {
+          run: `dig +short ${v.dnsName}`,
+          expect: `one address per endpoint subnet, inside ${cidrs.consumer} (the endpoint's network interfaces)`,
+        },
+        { run: `curl -sS http://${v.dnsName}${portSuffix}/`, expect: pageExpect },
+        noRoute,
+      ]
+    : [
+        {
+          run: `curl -sS --connect-timeout 5 http://${v.dnsName}${portSuffix}/`,
+          expect:
+            "no page (curl times out, or the name does not resolve yet): the provider has not accepted the connection",
+        },
+        noRoute,
+      ];
+  const checks: Check[] = [
+    {
+      host: LAPTOP,
+      connect: "a terminal on your own machine (AWS CLI v2), with the credentials `pulumi up` used",
+      steps: laptopSteps,
+    },
+    { host: CONSUMER_HOST, connect: eiceSsh(v.consumerHostId, r), steps: consumerSteps },
+  ];
+  if (accepted) {
+    checks.push({
+      host: "web-server-1",
+      connect: eiceSsh(v.webId, r),
+      steps: [
+        {
+          run: "sudo journalctl -u lab-web --no-pager | grep '\"GET ' | tail -n 5",
+          expect: `requests from addresses inside ${cidrs.provider} (the load balancer's), never the consumer host's ${v.consumerHostIp}; Proxy Protocol is off`,
+        },
+        { run: `curl -sS http://localhost${portSuffix}/`, expect: webPage(1) },
+      ],
+    });
+  }
+  return checks;
+}

@@ -8,13 +8,28 @@ import {
 import { InstanceConnectEndpoint } from "../components/instance-connect-endpoint";
 import { LabInstance } from "../components/lab-instance";
 import { LabVpc } from "../components/lab-vpc";
-import { currentRegion, FAIL_FAST, NO_RETRY_ENV } from "./common";
+import { currentRegion, FAIL_FAST, LAPTOP, NO_RETRY_ENV } from "./common";
 import { Check, ConfigError, Expectation, Scenario, ScenarioConfig } from "./scenario";
 
 const NAME = "instance-connect";
 const HOST = "host";
-const LAPTOP = "laptop";
 const OS_USER = "ec2-user";
+
+export interface InstanceConnectOptions {
+  /** Longest tunnel the operator policy allows, in seconds. */
+  maxTunnelDuration: number;
+  operatorGroup: boolean;
+  /** IAM user names the stack adds to the operators group (config `operatorUsers`). */
+  operators: string[];
+}
+
+export interface InstanceConnectValues {
+  region: string;
+  instanceId: string;
+  privateIp: string;
+  /** The operators group's name, or "" without one. */
+  groupName: string;
+}
 
 /**
  * The seed's closed VPC: one private subnet, no internet gateway, no NAT, a host with no key
@@ -63,12 +78,16 @@ export const instanceConnect: Scenario = {
   run(config) {
     const instanceType = config.string("instanceType");
     const azCount = config.integer("azCount", { min: 1, max: 4 });
-    const maxTunnelDuration = config.integer("maxTunnelDuration", {
-      min: 1,
-      max: MAX_TUNNEL_DURATION_SECONDS,
-    });
-    const withGroup = config.boolean("operatorGroup");
-    const operators = readOperatorUsers(config, withGroup);
+    const operatorGroup = config.boolean("operatorGroup");
+    const options: InstanceConnectOptions = {
+      maxTunnelDuration: config.integer("maxTunnelDuration", {
+        min: 1,
+        max: MAX_TUNNEL_DURATION_SECONDS,
+      }),
+      operatorGroup,
+      operators: readOperatorUsers(config, operatorGroup),
+    };
+    const { maxTunnelDuration, operators } = options;
 
     const vpc = new LabVpc("closed", {
       cidr: "10.0.0.0/24",
@@ -99,7 +118,7 @@ export const instanceConnect: Scenario = {
           ),
         ),
     });
-    const group = withGroup ? new aws.iam.Group("operators", {}) : undefined;
+    const group = options.operatorGroup ? new aws.iam.Group("operators", {}) : undefined;
     if (group) {
       new aws.iam.GroupPolicyAttachment(
         "operators-eice-operator",
@@ -121,7 +140,7 @@ export const instanceConnect: Scenario = {
     const checks = pulumi
       .all([region, host.instanceId, host.privateIp, group?.name ?? pulumi.output("")])
       .apply(([r, instanceId, privateIp, groupName]) =>
-        buildChecks({ region: r, instanceId, privateIp, groupName, operators, maxTunnelDuration }),
+        instanceConnectChecks(options, { region: r, instanceId, privateIp, groupName }),
       );
 
     return {
@@ -136,11 +155,16 @@ export const instanceConnect: Scenario = {
         maxTunnelDuration,
         ...(group ? { operatorGroupName: group.name } : {}),
       },
-      expectations: EXPECTATIONS,
+      expectations: instanceConnectExpectations(options),
       checks,
     };
   },
 };
+
+/** The lab's expectations, as data: they hold for every config. */
+export function instanceConnectExpectations(_options: InstanceConnectOptions): Expectation[] {
+  return EXPECTATIONS;
+}
 
 const EXPECTATIONS: Expectation[] = [
   {
@@ -224,15 +248,13 @@ function readOperatorUsers(config: ScenarioConfig, withGroup: boolean): string[]
   return names;
 }
 
-function buildChecks(args: {
-  region: string;
-  instanceId: string;
-  privateIp: string;
-  groupName: string;
-  operators: string[];
-  maxTunnelDuration: number;
-}): Check[] {
-  const { region: r, instanceId, privateIp, groupName, operators, maxTunnelDuration } = args;
+/** The commands the operator runs on the laptop and on the host, each with what it prints. */
+export function instanceConnectChecks(
+  options: InstanceConnectOptions,
+  v: InstanceConnectValues,
+): Check[] {
+  const { maxTunnelDuration, operators } = options;
+  const { region: r, instanceId, privateIp, groupName } = v;
   const ssh = operatorSsh(instanceId, r, maxTunnelDuration);
   const operatorSteps: Check["steps"] = [];
   if (groupName && operators.length === 0) {

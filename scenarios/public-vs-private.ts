@@ -6,9 +6,25 @@ import {
   eiceSsh,
   FAIL_FAST,
   NO_RETRY_ENV,
+  PRIVATE_HOST,
+  PUBLIC_HOST,
+  twoHostIds,
   twoHostLab,
+  twoHostOutputs,
+  TwoHostName,
 } from "./common";
 import { Check, Expectation, Scenario } from "./scenario";
+
+const BUCKET = "lab";
+
+/** The lab's own config: it has none, so every config expects the same. */
+export type PublicVsPrivateOptions = Record<string, never>;
+
+export interface PublicVsPrivateValues {
+  region: string;
+  bucket: string;
+  instanceIds: Record<TwoHostName, string>;
+}
 
 /**
  * Why VPC endpoints exist: the same host, the same credentials, the same bucket. From the
@@ -30,8 +46,9 @@ export const publicVsPrivate: Scenario = {
   flaggedBy: ["s3-bucket-requires-vpce"],
   variants: [{ name: "two-azs", config: { azCount: "2" }, flaggedBy: ["s3-bucket-requires-vpce"] }],
   run(config) {
+    const options: PublicVsPrivateOptions = {};
     const instanceType = config.string("instanceType");
-    const bucket = new LabBucket("lab");
+    const bucket = new LabBucket(BUCKET);
     const policy = bucketListPutPolicy(bucket.arn);
     const lab = twoHostLab({
       vpc: { azCount: config.integer("azCount", { min: 1, max: 4 }) },
@@ -41,76 +58,86 @@ export const publicVsPrivate: Scenario = {
     });
     const region = currentRegion();
 
-    const expectations: Expectation[] = [
-      {
-        from: "public-host",
-        to: { kind: "aws-service", service: "s3", resource: "lab" },
-        probe: "request",
-        outcome: "works",
-        why: "the public subnet routes 0.0.0.0/0 to the internet gateway and the host has a public IP",
-      },
-      {
-        from: "private-host",
-        to: { kind: "aws-service", service: "s3", resource: "lab" },
-        probe: "request",
-        outcome: "times-out",
-        why: "the private subnet has no route to S3's public addresses (no IGW route, no NAT, no endpoint)",
-      },
-      {
-        from: "private-host",
-        to: { kind: "aws-service", service: "s3" },
-        probe: "dns",
-        outcome: "resolves-public",
-        why: "the VPC resolver answers every host; the S3 name maps to public addresses",
-      },
-    ];
-
     const checks = pulumi
-      .all([region, bucket.bucketName, lab.publicHost.instanceId, lab.privateHost.instanceId])
-      .apply(([r, name, publicId, privateId]): Check[] => [
-        {
-          host: "public-host",
-          connect: eiceSsh(publicId, r),
-          steps: [
-            {
-              run: `echo hello > hello.txt && aws s3 cp hello.txt s3://${name}/hello.txt --region ${r}`,
-              expect: `upload: ./hello.txt to s3://${name}/hello.txt`,
-            },
-            {
-              run: `aws s3 ls s3://${name} --region ${r}`,
-              expect: "a line listing hello.txt",
-            },
-          ],
-        },
-        {
-          host: "private-host",
-          connect: eiceSsh(privateId, r),
-          steps: [
-            {
-              run: `dig +short ${name}.s3.${r}.amazonaws.com`,
-              expect: "public addresses (the name resolves; there is just no way to reach them)",
-            },
-            {
-              run: `${NO_RETRY_ENV} aws s3 ls s3://${name} --region ${r} ${FAIL_FAST}`,
-              expect: `Connect timeout on endpoint URL: "https://${name}.s3.${r}.amazonaws.com/..."`,
-            },
-          ],
-        },
-      ]);
+      .all([region, bucket.bucketName, twoHostIds(lab)])
+      .apply(([r, name, instanceIds]) =>
+        publicVsPrivateChecks(options, { region: r, bucket: name, instanceIds }),
+      );
 
     return {
       outputs: {
         region,
         vpcId: lab.vpc.vpcId,
         bucketName: bucket.bucketName,
-        publicHostId: lab.publicHost.instanceId,
-        publicHostPublicIp: lab.publicHost.publicIp,
-        privateHostId: lab.privateHost.instanceId,
-        privateHostPrivateIp: lab.privateHost.privateIp,
-        instanceConnectEndpointId: lab.eice.endpointId,
+        ...twoHostOutputs(lab),
       },
-      expectations,
+      expectations: publicVsPrivateExpectations(options),
       checks,
     };
   },
 };
+
+/** The lab's expectations, as data: they hold for every config. */
+export function publicVsPrivateExpectations(_options: PublicVsPrivateOptions): Expectation[] {
+  return [
+    {
+      from: PUBLIC_HOST,
+      to: { kind: "aws-service", service: "s3", resource: BUCKET },
+      probe: "request",
+      outcome: "works",
+      why: "the public subnet routes 0.0.0.0/0 to the internet gateway and the host has a public IP",
+    },
+    {
+      from: PRIVATE_HOST,
+      to: { kind: "aws-service", service: "s3", resource: BUCKET },
+      probe: "request",
+      outcome: "times-out",
+      why: "the private subnet has no route to S3's public addresses (no IGW route, no NAT, no endpoint)",
+    },
+    {
+      from: PRIVATE_HOST,
+      to: { kind: "aws-service", service: "s3" },
+      probe: "dns",
+      outcome: "resolves-public",
+      why: "the VPC resolver answers every host; the S3 name maps to public addresses",
+    },
+  ];
+}
+
+/** The commands to run on each host, each with what it should print. */
+export function publicVsPrivateChecks(
+  _options: PublicVsPrivateOptions,
+  v: PublicVsPrivateValues,
+): Check[] {
+  const { region: r, bucket: name } = v;
+  return [
+    {
+      host: PUBLIC_HOST,
+      connect: eiceSsh(v.instanceIds[PUBLIC_HOST], r),
+      steps: [
+        {
+          run: `echo hello > hello.txt && aws s3 cp hello.txt s3://${name}/hello.txt --region ${r}`,
+          expect: `upload: ./hello.txt to s3://${name}/hello.txt`,
+        },
+        {
+          run: `aws s3 ls s3://${name} --region ${r}`,
+          expect: "a line listing hello.txt",
+        },
+      ],
+    },
+    {
+      host: PRIVATE_HOST,
+      connect: eiceSsh(v.instanceIds[PRIVATE_HOST], r),
+      steps: [
+        {
+          run: `dig +short ${name}.s3.${r}.amazonaws.com`,
+          expect: "public addresses (the name resolves; there is just no way to reach them)",
+        },
+        {
+          run: `${NO_RETRY_ENV} aws s3 ls s3://${name} --region ${r} ${FAIL_FAST}`,
+          expect: `Connect timeout on endpoint URL: "https://${name}.s3.${r}.amazonaws.com/..."`,
+        },
+      ],
+    },
+  ];
+}

@@ -1,25 +1,27 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BUCKET_POLICY_MODES, BucketPolicyMode } from "../components/bucket-policy";
-import { awsServiceName, AwsService } from "../components/service-catalog";
 import { GatewayEndpoint } from "../components/gateway-endpoint";
-import { LabInstance } from "../components/lab-instance";
+import { awsServiceName, AwsService } from "../components/service-catalog";
 import { deployerPrincipalArns, VpceBucket } from "../components/vpce-bucket";
 import {
-  bucketListPutPolicy,
   currentRegion,
+  DEPLOYER_LAPTOP,
   eiceSsh,
-  FAIL_FAST,
-  NO_RETRY_ENV,
+  grantBucket,
+  LAPTOP,
+  PRIVATE_HOST,
+  PUBLIC_HOST,
+  s3Steps,
+  twoHostIds,
   twoHostLab,
+  twoHostOutputs,
+  TwoHostName,
 } from "./common";
 import { Check, Expectation, Outcome, Scenario } from "./scenario";
 
 const BUCKET = "lab";
 const GATEWAY = "s3-gateway";
-const LAPTOP = "laptop";
-const HOSTS = ["private-host", "public-host"] as const;
-type Host = (typeof HOSTS)[number];
+const HOSTS: readonly TwoHostName[] = [PRIVATE_HOST, PUBLIC_HOST];
 
 export interface S3GatewayOptions {
   mode: BucketPolicyMode;
@@ -108,8 +110,8 @@ export const s3Gateway: Scenario = {
       mode: options.mode,
       adminPrincipalArns: deployerPrincipalArns(),
     });
-    grantBucket("private-host", lab.privateHost, bucket.arn);
-    grantBucket("public-host", lab.publicHost, bucket.arn);
+    grantBucket(PRIVATE_HOST, lab.privateHost, bucket.arn);
+    grantBucket(PUBLIC_HOST, lab.publicHost, bucket.arn);
     const region = currentRegion();
 
     const checks = pulumi
@@ -120,10 +122,9 @@ export const s3Gateway: Scenario = {
         gateway.prefixListId,
         privateRouteTableId,
         publicRouteTableId,
-        lab.privateHost.instanceId,
-        lab.publicHost.instanceId,
+        twoHostIds(lab),
       ])
-      .apply(([r, name, vpceId, prefixListId, privateRt, publicRt, privateId, publicId]) =>
+      .apply(([r, name, vpceId, prefixListId, privateRt, publicRt, instanceIds]) =>
         s3GatewayChecks(options, {
           region: r,
           bucket: name,
@@ -131,7 +132,7 @@ export const s3Gateway: Scenario = {
           prefixListId,
           privateRouteTableId: privateRt,
           publicRouteTableId: publicRt,
-          instanceIds: { "private-host": privateId, "public-host": publicId },
+          instanceIds,
         }),
       );
 
@@ -147,34 +148,13 @@ export const s3Gateway: Scenario = {
         privateRouteTableId,
         publicRouteTableId,
         gatewayOnPublicRouteTable: options.publicRouteTable,
-        publicHostId: lab.publicHost.instanceId,
-        publicHostPublicIp: lab.publicHost.publicIp,
-        privateHostId: lab.privateHost.instanceId,
-        privateHostPrivateIp: lab.privateHost.privateIp,
-        instanceConnectEndpointId: lab.eice.endpointId,
+        ...twoHostOutputs(lab),
       },
       expectations: s3GatewayExpectations(options),
       checks,
     };
   },
 };
-
-/**
- * Lets a lab host list the bucket and read and write its objects. Attached once the bucket
- * exists (the bucket policy needs the endpoint, the endpoint needs the hosts' VPC), so the
- * bucket policy, not IAM, is what tells the hosts apart.
- */
-export function grantBucket(
-  host: string,
-  instance: LabInstance,
-  bucketArn: pulumi.Input<string>,
-): aws.iam.RolePolicy {
-  return new aws.iam.RolePolicy(
-    `${host}-bucket-access`,
-    { role: instance.role.name, policy: bucketListPutPolicy(bucketArn) },
-    { parent: instance.role },
-  );
-}
 
 /** What a request through, or outside, the endpoint meets under each bucket policy mode. */
 export function requestOutcome(
@@ -217,7 +197,7 @@ export function s3GatewayExpectations(options: S3GatewayOptions): Expectation[] 
   const s3 = { kind: "aws-service", service: "s3", resource: BUCKET } as const;
   const expectations: Expectation[] = [];
   for (const host of HOSTS) {
-    const throughEndpoint = host === "private-host" || options.publicRouteTable;
+    const throughEndpoint = host === PRIVATE_HOST || options.publicRouteTable;
     expectations.push(
       {
         from: host,
@@ -244,7 +224,7 @@ export interface S3GatewayValues {
   prefixListId: string;
   privateRouteTableId: string;
   publicRouteTableId: string;
-  instanceIds: Record<Host, string>;
+  instanceIds: Record<TwoHostName, string>;
 }
 
 /** The commands to run, per host and from the laptop, each with what it should print. */
@@ -256,8 +236,7 @@ export function s3GatewayChecks(options: S3GatewayOptions, v: S3GatewayValues): 
   const routeLine = `${v.prefixListId}  ${v.vpceId}  active`;
   const laptop: Check = {
     host: LAPTOP,
-    connect:
-      "a terminal on your own machine (AWS CLI v2) with the credentials that ran pulumi up; the bucket policy exempts them",
+    connect: DEPLOYER_LAPTOP,
     steps: [
       {
         run: endpointRoute(v.privateRouteTableId),
@@ -291,7 +270,7 @@ export function s3GatewayChecks(options: S3GatewayOptions, v: S3GatewayValues): 
         host,
         bucket: v.bucket,
         region: r,
-        outcome: requestOutcome(options.mode, host === "private-host" || options.publicRouteTable)
+        outcome: requestOutcome(options.mode, host === PRIVATE_HOST || options.publicRouteTable)
           .outcome,
       }),
     ],
@@ -305,67 +284,3 @@ const POLICY_SUMMARY: Record<BucketPolicyMode, string> = {
   "allow-only": 'Sid "AllowThroughVpcEndpoint", Effect Allow, StringEquals aws:SourceVpce',
   "deny-through-endpoint": 'Sid "DenyThroughVpcEndpoint", Effect Deny, StringEquals aws:SourceVpce',
 };
-
-/**
- * Upload, list and download one object with the AWS CLI, each with what it prints for the
- * expected outcome. `endpointUrl` sends the requests to an interface endpoint's own name.
- */
-export function s3Steps(args: {
-  host: string;
-  bucket: string;
-  region: string;
-  outcome: Outcome;
-  endpointUrl?: string;
-  /** Only list the bucket (the object steps are shown elsewhere). */
-  listOnly?: boolean;
-}): Check["steps"] {
-  const { host, bucket, region: r, outcome } = args;
-  const url = args.endpointUrl ? ` --endpoint-url ${args.endpointUrl}` : "";
-  const key = `${host}.txt`;
-  const list = `aws s3 ls s3://${bucket} --region ${r}${url}`;
-  const denied = (operation: string, action: string) =>
-    `An error occurred (AccessDenied) when calling the ${operation} operation: ... not authorized to perform: ${action} ... with an explicit deny in a resource-based policy`;
-  if (args.listOnly && outcome !== "times-out") {
-    return [
-      {
-        run: list,
-        expect:
-          outcome === "403" ? denied("ListObjectsV2", "s3:ListBucket") : `a line ending in ${key}`,
-      },
-    ];
-  }
-  switch (outcome) {
-    case "times-out":
-      return [
-        {
-          run: `${NO_RETRY_ENV} ${list} ${FAIL_FAST}`,
-          expect: `Connect timeout on endpoint URL: "https://${bucket}.s3.${r}.amazonaws.com/?list-type=2...": no route to S3's public addresses`,
-        },
-      ];
-    case "403":
-      return [
-        {
-          run: `echo "hello from ${host}" > ${key} && aws s3 cp ${key} s3://${bucket}/${key} --region ${r}${url}`,
-          expect: `upload failed: ./${key} to s3://${bucket}/${key} ${denied("PutObject", "s3:PutObject")}`,
-        },
-        { run: list, expect: denied("ListObjectsV2", "s3:ListBucket") },
-        {
-          run: `aws s3 cp s3://${bucket}/${key} ./${host}-copy.txt --region ${r}${url}`,
-          expect:
-            "fatal error: An error occurred (403) when calling the HeadObject operation: Forbidden (the seed's message)",
-        },
-      ];
-    default:
-      return [
-        {
-          run: `echo "hello from ${host}" > ${key} && aws s3 cp ${key} s3://${bucket}/${key} --region ${r}${url}`,
-          expect: `upload: ./${key} to s3://${bucket}/${key}`,
-        },
-        { run: list, expect: `a line ending in ${key}` },
-        {
-          run: `aws s3 cp s3://${bucket}/${key} ./${host}-copy.txt --region ${r}${url}`,
-          expect: `download: s3://${bucket}/${key} to ./${host}-copy.txt`,
-        },
-      ];
-  }
-}

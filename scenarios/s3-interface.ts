@@ -1,18 +1,32 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AwsService, PrivateDnsMode } from "../components/service-catalog";
 import { GatewayEndpoint } from "../components/gateway-endpoint";
 import { InterfaceEndpoint } from "../components/interface-endpoint";
+import { AwsService, PrivateDnsMode } from "../components/service-catalog";
 import { deployerPrincipalArns, VpceBucket } from "../components/vpce-bucket";
-import { currentRegion, eiceSsh, twoHostLab } from "./common";
-import { grantBucket, s3Steps } from "./s3-gateway";
+import {
+  currentRegion,
+  DEPLOYER_LAPTOP,
+  eiceSsh,
+  grantBucket,
+  LAPTOP,
+  PRIVATE_HOST,
+  PUBLIC_HOST,
+  s3Steps,
+  twoHostIds,
+  twoHostLab,
+  twoHostOutputs,
+  TwoHostName,
+} from "./common";
 import { Check, Expectation, Outcome, Scenario } from "./scenario";
 
 const BUCKET = "lab";
 const INTERFACE = "s3-interface";
 const GATEWAY = "s3-gateway";
-const LAPTOP = "laptop";
-const HOSTS = ["private-host", "public-host"] as const;
-type Host = (typeof HOSTS)[number];
+const HOSTS: readonly TwoHostName[] = [PRIVATE_HOST, PUBLIC_HOST];
+
+export interface S3InterfaceOptions {
+  privateDns: PrivateDnsMode;
+}
 
 /**
  * Seed 001's second half: an S3 interface endpoint (PrivateLink) in the private subnet. With
@@ -57,7 +71,10 @@ export const s3Interface: Scenario = {
     { name: "inbound-resolver-only", config: { privateDns: "inbound-resolver-only" } },
   ],
   run(config) {
-    const privateDns = config.string("privateDns") as PrivateDnsMode;
+    const options: S3InterfaceOptions = {
+      privateDns: config.string("privateDns") as PrivateDnsMode,
+    };
+    const { privateDns } = options;
     const lab = twoHostLab({
       vpc: {
         azCount: config.integer("azCount", { min: 1, max: 4 }),
@@ -93,8 +110,8 @@ export const s3Interface: Scenario = {
       endpointIds: gateway ? [gateway.endpointId, endpoint.endpointId] : [endpoint.endpointId],
       adminPrincipalArns: deployerPrincipalArns(),
     });
-    grantBucket("private-host", lab.privateHost, bucket.arn);
-    grantBucket("public-host", lab.publicHost, bucket.arn);
+    grantBucket(PRIVATE_HOST, lab.privateHost, bucket.arn);
+    grantBucket(PUBLIC_HOST, lab.publicHost, bucket.arn);
 
     const region = currentRegion();
     const endpointSubnetCidrs = pulumi.all(privateTier.subnets.map((s) => s.cidrBlock));
@@ -109,20 +126,11 @@ export const s3Interface: Scenario = {
         endpointSubnetCidrs,
         pulumi.all([gateway?.endpointId, gateway?.prefixListId]),
         privateTier.routeTableId,
-        pulumi.all([lab.privateHost.instanceId, lab.publicHost.instanceId]),
+        twoHostIds(lab),
       ])
       .apply(
-        ([
-          r,
-          name,
-          interfaceId,
-          host,
-          cidrs,
-          [gatewayId, prefixListId],
-          privateRt,
-          [privateId, publicId],
-        ]) =>
-          s3InterfaceChecks(privateDns, {
+        ([r, name, interfaceId, host, cidrs, [gatewayId, prefixListId], privateRt, instanceIds]) =>
+          s3InterfaceChecks(options, {
             region: r,
             bucket: name,
             interfaceEndpointId: interfaceId,
@@ -130,7 +138,7 @@ export const s3Interface: Scenario = {
             endpointSubnetCidrs: cidrs,
             gateway: gatewayId && prefixListId ? { id: gatewayId, prefixListId } : undefined,
             privateRouteTableId: privateRt,
-            instanceIds: { "private-host": privateId, "public-host": publicId },
+            instanceIds,
           }),
       );
 
@@ -147,13 +155,9 @@ export const s3Interface: Scenario = {
         endpointUrl: pulumi.interpolate`https://${endpointHost}`,
         endpointSubnetCidrs,
         gatewayEndpointId: gateway?.endpointId,
-        publicHostId: lab.publicHost.instanceId,
-        publicHostPublicIp: lab.publicHost.publicIp,
-        privateHostId: lab.privateHost.instanceId,
-        privateHostPrivateIp: lab.privateHost.privateIp,
-        instanceConnectEndpointId: lab.eice.endpointId,
+        ...twoHostOutputs(lab),
       },
-      expectations: s3InterfaceExpectations(privateDns),
+      expectations: s3InterfaceExpectations(options),
       checks,
     };
   },
@@ -170,7 +174,7 @@ export function bucketEndpointHost(dnsName: string): string {
 /** A request with S3's default name, from a host, under a private DNS mode. */
 export function defaultNameRequest(
   mode: PrivateDnsMode,
-  host: Host,
+  host: TwoHostName,
 ): { outcome: Outcome; why: string } {
   if (mode === "all") {
     return {
@@ -178,7 +182,7 @@ export function defaultNameRequest(
       why: "private DNS answers S3's default names with the interface endpoint for every client in the VPC, and the bucket accepts it",
     };
   }
-  if (host === "public-host") {
+  if (host === PUBLIC_HOST) {
     return {
       outcome: "403",
       why: "the default name resolves to public addresses and the request arrives through the internet gateway without aws:SourceVpce, so the bucket's Deny applies",
@@ -196,7 +200,8 @@ export function defaultNameRequest(
 }
 
 /** The lab's expectations for one private DNS mode, as data. */
-export function s3InterfaceExpectations(mode: PrivateDnsMode): Expectation[] {
+export function s3InterfaceExpectations(options: S3InterfaceOptions): Expectation[] {
+  const mode = options.privateDns;
   const s3 = { kind: "aws-service", service: "s3", resource: BUCKET } as const;
   const viaEndpoint = { ...s3, via: INTERFACE };
   const expectations: Expectation[] = [];
@@ -244,11 +249,12 @@ export interface S3InterfaceValues {
   /** The S3 gateway endpoint, in inbound-resolver-only mode. */
   gateway?: { id: string; prefixListId: string };
   privateRouteTableId: string;
-  instanceIds: Record<Host, string>;
+  instanceIds: Record<TwoHostName, string>;
 }
 
 /** The commands to run, per host and from the laptop, each with what it should print. */
-export function s3InterfaceChecks(mode: PrivateDnsMode, v: S3InterfaceValues): Check[] {
+export function s3InterfaceChecks(options: S3InterfaceOptions, v: S3InterfaceValues): Check[] {
+  const mode = options.privateDns;
   const r = v.region;
   const inside = `private addresses inside ${v.endpointSubnetCidrs.join(", ")} (the endpoint's interfaces)`;
   const endpointUrl = `https://${v.endpointHost}`;
@@ -281,8 +287,7 @@ export function s3InterfaceChecks(mode: PrivateDnsMode, v: S3InterfaceValues): C
   const endpoint = `aws ec2 describe-vpc-endpoints --vpc-endpoint-ids ${v.interfaceEndpointId} --region ${r}`;
   const laptop: Check = {
     host: LAPTOP,
-    connect:
-      "a terminal on your own machine (AWS CLI v2) with the credentials that ran pulumi up; the bucket policy exempts them",
+    connect: DEPLOYER_LAPTOP,
     steps: [
       {
         run: `${endpoint} --query "VpcEndpoints[0].{privateDns: PrivateDnsEnabled, inboundResolverOnly: DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint}"`,

@@ -231,7 +231,9 @@ describe("scenario s3-interface", () => {
     ];
     for (const [mode, privateOutcome, publicOutcome] of modes) {
       it(`${mode}: default-name requests, private ${privateOutcome}, public ${publicOutcome}; vpce- name works`, () => {
-        const requests = s3InterfaceExpectations(mode).filter((e) => e.probe === "request");
+        const requests = s3InterfaceExpectations({ privateDns: mode }).filter(
+          (e) => e.probe === "request",
+        );
         assert.deepEqual(
           requests.map(
             (e) =>
