@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { architectureOf } from "./ami";
 import { chooseZones, ZoneRequirement } from "./az-choice";
 import { planSubnets, Tier, TIERS } from "./cidr";
-import { AwsEndpointService, EndpointService, serviceNameFor } from "./endpoint-services";
+import { AwsServiceEntry, ServiceEntry, serviceNameFor } from "./service-catalog";
 
 export interface LabVpcArgs {
   /**
@@ -51,7 +51,7 @@ export interface LabVpcArgs {
    * ID instead (`endpointSubnets`).
    * @default []
    */
-  interfaceServices?: EndpointService[];
+  interfaceServices?: ServiceEntry[];
 }
 
 /** The subnets and route table of one tier. */
@@ -104,7 +104,7 @@ export class LabVpc extends pulumi.ComponentResource {
       throw new Error(`LabVpc ${name}: natGateway serves the private tier; add "private" to tiers`);
     }
     if (args.instanceType !== undefined) architectureOf(args.instanceType);
-    const awsServices = interfaceServices.map((service): AwsEndpointService => {
+    const awsServices = interfaceServices.map((service): AwsServiceEntry => {
       if (service.kind !== "aws") {
         throw new Error(
           `LabVpc ${name}: interfaceServices lists ${service.title}, an endpoint service of your own; its zones are its load balancer's, so pick the consumer subnets with endpointSubnets instead`,
@@ -240,7 +240,7 @@ export class LabVpc extends pulumi.ComponentResource {
   /** The zones that offer the hosts' instance type and each interface endpoint's service. */
   private zoneRequirements(
     instanceType: string | undefined,
-    services: AwsEndpointService[],
+    services: AwsServiceEntry[],
   ): pulumi.Output<ZoneRequirement[]> {
     const opts = { parent: this };
     const requirements: pulumi.Output<ZoneRequirement>[] = [];

@@ -17,6 +17,7 @@ import {
   s3InterfaceEndpointResolverDnsRequiresGateway,
   vpcEndpointPrivateDnsRequiresVpcDns,
 } from "../policy-pack/policies/vpc-endpoint-guardrails";
+import { TYPE } from "../model/type-tokens";
 
 /** Stack rules whose findings are refusals AWS makes at create time, by the type they judge. */
 const COMBINATIONS: readonly { type: string; rule: StackRule<Record<string, never>> }[] = [
@@ -24,7 +25,7 @@ const COMBINATIONS: readonly { type: string; rule: StackRule<Record<string, neve
   { type: VPC_ENDPOINT, rule: s3InterfaceEndpointResolverDnsRequiresGateway },
   { type: VPC_ENDPOINT, rule: interfaceEndpointOneSubnetPerAz },
   { type: INSTANCE_CONNECT_ENDPOINT, rule: ec2InstanceConnectEndpointOnePerVpc },
-  { type: "aws:ec2/subnet:Subnet", rule: subnetCidrInsideVpc },
+  { type: TYPE.subnet, rule: subnetCidrInsideVpc },
 ];
 
 /**

@@ -5,6 +5,7 @@
  * A fresh Region is one where the account has only its default VPC, which holds one VPC and one
  * internet gateway of the quota (AWS creates it in every Region of accounts made since 2013).
  */
+import { TYPE } from "../model/type-tokens";
 
 /** What the counter reads of a resource; the connectivity model's `GraphResource` fits. */
 export interface QuotaResource {
@@ -92,18 +93,10 @@ export const QUOTAS: readonly Quota[] = [
 
 export type QuotaUse = Readonly<Record<QuotaKey, number>>;
 
-const T = {
-  vpc: "aws:ec2/vpc:Vpc",
-  igw: "aws:ec2/internetGateway:InternetGateway",
-  eip: "aws:ec2/eip:Eip",
-  eice: "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint",
-  vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
-} as const;
-
 /** What one lab takes of each quota. */
 export function quotaUse(resources: readonly QuotaResource[]): QuotaUse {
   const count = (type: string) => resources.filter((r) => r.type === type).length;
-  const endpoints = resources.filter((r) => r.type === T.vpcEndpoint);
+  const endpoints = resources.filter((r) => r.type === TYPE.vpcEndpoint);
   const perVpc = new Map<string, number>();
   for (const e of endpoints) {
     // The per-VPC quota counts interface and Gateway Load Balancer endpoints together.
@@ -112,10 +105,10 @@ export function quotaUse(resources: readonly QuotaResource[]): QuotaUse {
     perVpc.set(vpc, (perVpc.get(vpc) ?? 0) + 1);
   }
   return {
-    vpcs: count(T.vpc),
-    internetGateways: count(T.igw),
-    elasticIps: count(T.eip),
-    instanceConnectEndpoints: count(T.eice),
+    vpcs: count(TYPE.vpc),
+    internetGateways: count(TYPE.internetGateway),
+    elasticIps: count(TYPE.eip),
+    instanceConnectEndpoints: count(TYPE.instanceConnectEndpoint),
     gatewayEndpoints: endpoints.filter(
       (e) => e.props.vpcEndpointType === "Gateway" || e.props.vpcEndpointType === undefined,
     ).length,

@@ -4,16 +4,10 @@
  * logical names its expectations use. For a stack that does not export its probe names.
  */
 import type { Expectation } from "../model/expectations";
+import { TYPE } from "../model/type-tokens";
 import { GraphResource } from "../model/graph";
 import { lookupOf, str } from "../model/lookup";
-import {
-  findEndpoint,
-  findHost,
-  findOwned,
-  regionAndAccount,
-  T,
-  vpcCidrsOf,
-} from "../model/network";
+import { findEndpoint, findHost, findOwned, regionAndAccount, vpcCidrsOf } from "../model/network";
 import type { ProbeHost, ProbeNames } from "../model/probes";
 
 /** Every name the expectations need that the graph holds; probeFor reports what is missing. */
@@ -44,7 +38,7 @@ export function probeNamesFromGraph(
     const to = e.to;
     if (to.kind === "instance") addHost(to.host);
     if (to.kind === "aws-service" && to.service === "s3" && to.resource) {
-      const bucket = findOwned(lk, to.resource, T.bucket, ["-bucket"]);
+      const bucket = findOwned(lk, to.resource, TYPE.bucket, ["-bucket"]);
       const name = str(bucket, "bucket") ?? bucket?.id;
       if (name) names.buckets![to.resource] = name;
     }

@@ -59,7 +59,7 @@ describe("LabInstance", () => {
           },
         ),
     );
-    const opts = seen.get(`${INSTANCE}::web-instance`);
+    const opts = seen.get(`${TYPE.instance}::web-instance`);
     assert.deepEqual(opts?.ignoreChanges, ["ami"]);
   });
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { AwsService, customService } from "../../components/endpoint-services";
+import { AwsService, customService } from "../../components/service-catalog";
 import { LabVpc } from "../../components/lab-vpc";
 import { build, engine, resolve, useEngine } from "../helpers/engine";
 import { TYPE } from "../../model/type-tokens";
@@ -110,7 +110,7 @@ describe("LabVpc", () => {
   describe("chooses Availability Zones that offer what the lab needs", () => {
     const subnetZones = () =>
       engine
-        .ofType(SUBNET)
+        .ofType(TYPE.subnet)
         .map((s) => [s.name, s.inputs.availabilityZone, s.outputs.availabilityZoneId]);
 
     it("keeps the first zones, and the subnet names, where every zone offers the instance type", async () => {
@@ -166,7 +166,7 @@ describe("LabVpc", () => {
         /LabVpc net: azCount 3 needs 3 Availability Zones offering instanceType "t4g.nano", but only us-west-1b \(usw1-az1\), us-west-1c \(usw1-az3\) of us-west-1's 3 do; lower azCount/,
       );
       assert.equal(engine.ofType("aws:ec2/vpc:Vpc").length, 0);
-      assert.equal(engine.ofType(SUBNET).length, 0);
+      assert.equal(engine.ofType(TYPE.subnet).length, 0);
       // The refused registrations stay pending in the SDK, as they would until `pulumi up`
       // exits; a fresh install gives the next spec a clean slate.
       await engine.install();

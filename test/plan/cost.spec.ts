@@ -1,8 +1,7 @@
 import { strict as assert } from "assert";
 import { CostResource, estimateCost } from "../../plan/cost";
 import { HOURS_PER_MONTH, PRICE_TABLE, priceOf, SOURCES } from "../../plan/prices";
-
-const VPCE = "aws:ec2/vpcEndpoint:VpcEndpoint";
+import { TYPE } from "../../model/type-tokens";
 
 function res(type: string, name: string, props: Record<string, unknown>): CostResource {
   return { type, name, urn: `urn:pulumi:dev::vpc-endpoint-labs::${type}::${name}`, props };
@@ -20,7 +19,7 @@ describe("cost estimate", () => {
     const cases: { kind: string; resource: CostResource; region: string; lines: string[] }[] = [
       {
         kind: "interface endpoint: one AZ-hour per subnet",
-        resource: res(VPCE, "s3-iface-vpce", {
+        resource: res(TYPE.vpcEndpoint, "s3-iface-vpce", {
           vpcEndpointType: "Interface",
           serviceName: "com.amazonaws.ap-northeast-2.s3",
           subnetIds: ["subnet-a", "subnet-b"],
@@ -30,7 +29,7 @@ describe("cost estimate", () => {
       },
       {
         kind: "interface endpoint in us-east-1",
-        resource: res(VPCE, "cfn-vpce", {
+        resource: res(TYPE.vpcEndpoint, "cfn-vpce", {
           vpcEndpointType: "Interface",
           serviceName: "com.amazonaws.us-east-1.cloudformation",
           subnetIds: ["subnet-a"],
@@ -40,7 +39,7 @@ describe("cost estimate", () => {
       },
       {
         kind: "gateway endpoint: free",
-        resource: res(VPCE, "s3-gw-vpce", {
+        resource: res(TYPE.vpcEndpoint, "s3-gw-vpce", {
           vpcEndpointType: "Gateway",
           serviceName: "com.amazonaws.ap-northeast-2.s3",
           routeTableIds: ["rtb-1"],
@@ -50,29 +49,25 @@ describe("cost estimate", () => {
       },
       {
         kind: "Instance Connect Endpoint: free",
-        resource: res(
-          "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint",
-          "eice-eice",
-          { subnetId: "subnet-a" },
-        ),
+        resource: res(TYPE.instanceConnectEndpoint, "eice-eice", { subnetId: "subnet-a" }),
         region: "ap-northeast-2",
         lines: ["Instance Connect Endpoint | 1 | 0 | 0 | 0"],
       },
       {
         kind: "NAT gateway by the hour",
-        resource: res("aws:ec2/natGateway:NatGateway", "lab-nat", { subnetId: "subnet-a" }),
+        resource: res(TYPE.natGateway, "lab-nat", { subnetId: "subnet-a" }),
         region: "ap-northeast-2",
         lines: ["NAT gateway | 1 | 0.059 | 0.059 | 43.07"],
       },
       {
         kind: "Elastic IP: a public IPv4 address",
-        resource: res("aws:ec2/eip:Eip", "lab-nat-eip", { domain: "vpc" }),
+        resource: res(TYPE.eip, "lab-nat-eip", { domain: "vpc" }),
         region: "ap-northeast-2",
         lines: ["Elastic IP address | 1 | 0.005 | 0.005 | 3.65"],
       },
       {
         kind: "instance with a public IP: instance-hour plus an address",
-        resource: res("aws:ec2/instance:Instance", "public-host-instance", {
+        resource: res(TYPE.instance, "public-host-instance", {
           instanceType: "t4g.nano",
           publicIp: "3.36.1.2",
         }),
@@ -84,7 +79,7 @@ describe("cost estimate", () => {
       },
       {
         kind: "private instance: no address line",
-        resource: res("aws:ec2/instance:Instance", "private-host-instance", {
+        resource: res(TYPE.instance, "private-host-instance", {
           instanceType: "t3.micro",
           publicIp: "",
         }),
@@ -93,19 +88,19 @@ describe("cost estimate", () => {
       },
       {
         kind: "the default instance type in the default Region (Seoul)",
-        resource: res("aws:ec2/instance:Instance", "host-instance", { instanceType: "t4g.nano" }),
+        resource: res(TYPE.instance, "host-instance", { instanceType: "t4g.nano" }),
         region: "ap-northeast-2",
         lines: ["t4g.nano instance | 1 | 0.0052 | 0.0052 | 3.796"],
       },
       {
         kind: "instance type without a price in the region: unknown, not zero",
-        resource: res("aws:ec2/instance:Instance", "host-instance", { instanceType: "m7g.large" }),
+        resource: res(TYPE.instance, "host-instance", { instanceType: "m7g.large" }),
         region: "ap-northeast-2",
         lines: ["m7g.large instance | 1 | unknown | unknown | unknown"],
       },
       {
         kind: "internal NLB: the hour only (capacity units are usage)",
-        resource: res("aws:lb/loadBalancer:LoadBalancer", "svc-nlb", {
+        resource: res(TYPE.loadBalancer, "svc-nlb", {
           loadBalancerType: "network",
           internal: true,
           subnets: ["subnet-a", "subnet-b"],
@@ -115,7 +110,7 @@ describe("cost estimate", () => {
       },
       {
         kind: "internet-facing NLB: one public address per AZ",
-        resource: res("aws:lb/loadBalancer:LoadBalancer", "edge-nlb", {
+        resource: res(TYPE.loadBalancer, "edge-nlb", {
           loadBalancerType: "network",
           internal: false,
           subnets: ["subnet-a", "subnet-b"],
@@ -128,7 +123,7 @@ describe("cost estimate", () => {
       },
       {
         kind: "NLB in ap-northeast-2: the hour, as in us-east-1",
-        resource: res("aws:lb/loadBalancer:LoadBalancer", "svc-nlb", {
+        resource: res(TYPE.loadBalancer, "svc-nlb", {
           loadBalancerType: "network",
           internal: true,
         }),
@@ -137,7 +132,7 @@ describe("cost estimate", () => {
       },
       {
         kind: "a resource that does not bill by the hour: no line",
-        resource: res("aws:ec2/subnet:Subnet", "lab-private-1", { cidrBlock: "10.0.1.0/24" }),
+        resource: res(TYPE.subnet, "lab-private-1", { cidrBlock: "10.0.1.0/24" }),
         region: "ap-northeast-2",
         lines: [],
       },
@@ -150,12 +145,12 @@ describe("cost estimate", () => {
   it("totals only known prices, names every missing one, and says the total is incomplete", () => {
     const estimate = estimateCost(
       [
-        res("aws:ec2/instance:Instance", "a-instance", { instanceType: "t4g.small", publicIp: "" }),
-        res("aws:ec2/instance:Instance", "b-instance", {
+        res(TYPE.instance, "a-instance", { instanceType: "t4g.small", publicIp: "" }),
+        res(TYPE.instance, "b-instance", {
           instanceType: "t4g.small",
           publicIp: "3.36.0.9",
         }),
-        res(VPCE, "x-vpce", { vpcEndpointType: "Interface", subnetIds: ["s1"] }),
+        res(TYPE.vpcEndpoint, "x-vpce", { vpcEndpointType: "Interface", subnetIds: ["s1"] }),
       ],
       "ap-northeast-2",
     );
@@ -168,7 +163,7 @@ describe("cost estimate", () => {
   });
 
   it("knows nothing about a region the table does not list", () => {
-    const estimate = estimateCost([res("aws:ec2/natGateway:NatGateway", "nat", {})], "eu-west-1");
+    const estimate = estimateCost([res(TYPE.natGateway, "nat", {})], "eu-west-1");
     assert.equal(estimate.usdPerHour, 0);
     assert.deepEqual(estimate.unknown, ["no price for NAT gateway in eu-west-1 (nat)"]);
     assert.equal(estimate.lines[0].source, SOURCES.vpc);

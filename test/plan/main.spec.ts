@@ -6,6 +6,7 @@ import * as path from "path";
 import { colorEnabled, invocationDir, Io, main, outputWidth } from "../../plan/main";
 import { publicVsPrivate } from "../../scenarios/public-vs-private";
 import { Scenario } from "../../scenarios/scenario";
+import { TYPE } from "../../model/type-tokens";
 
 const ROOT = path.join(__dirname, "..", "..");
 const FIXTURE = path.join(ROOT, "test/fixtures/s3-gateway.stack-export.json");
@@ -64,7 +65,7 @@ function exportVariant(dir: string, change: (doc: StackExportDoc) => void): stri
 /** The fixture with the gateway endpoint taken off every route table: the private host loses S3. */
 function withoutEndpointRoutes(doc: StackExportDoc): void {
   for (const r of doc.deployment.resources) {
-    if (r.type === "aws:ec2/vpcEndpoint:VpcEndpoint") {
+    if (r.type === TYPE.vpcEndpoint) {
       r.inputs.routeTableIds = [];
       r.outputs.routeTableIds = [];
     }
@@ -136,7 +137,7 @@ describe("the offline plan (vpc-endpoint-labs plan, npm start)", function () {
         at.every((i, n) => i > 0 && (n === 0 || i > at[n - 1])),
         at.join(" "),
       );
-      assert.ok(!lab.includes("aws:ec2/vpc:Vpc"), "no tree by default");
+      assert.ok(!lab.includes(TYPE.vpc), "no tree by default");
       assert.match(lab, /^Resources: 40 \(--tree lists them\)$/m);
       const tree = await runMain(["s3-gateway", "--tree"]);
       assert.match(
@@ -206,7 +207,7 @@ describe("the offline plan (vpc-endpoint-labs plan, npm start)", function () {
           "private-host resolves-public resolves-public true",
         ],
       );
-      const vpc = lab.resources.find((r: { type: string }) => r.type === "aws:ec2/vpc:Vpc");
+      const vpc = lab.resources.find((r: { type: string }) => r.type === TYPE.vpc);
       assert.equal(vpc.name, "lab-vpc");
       assert.match(vpc.parent, /vpc-endpoint-labs:network:LabVpc::lab$/);
       assert.deepEqual(
@@ -253,7 +254,7 @@ describe("the offline plan (vpc-endpoint-labs plan, npm start)", function () {
       const lab = JSON.parse(run.out).labs[0];
       assert.deepEqual(lab.config, { azCount: "2" });
       const subnets = lab.resources
-        .filter((r: { type: string }) => r.type === "aws:ec2/subnet:Subnet")
+        .filter((r: { type: string }) => r.type === TYPE.subnet)
         .map((r: { name: string }) => r.name);
       assert.deepEqual(subnets, ["lab-public-1", "lab-public-2", "lab-private-1", "lab-private-2"]);
     });

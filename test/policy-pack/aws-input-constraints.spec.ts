@@ -12,29 +12,28 @@ import {
   resource,
   urnOf,
 } from "./helpers";
+import { TYPE } from "../../model/type-tokens";
 
 const POLICY = "aws-input-constraints";
-const SG = "aws:ec2/securityGroup:SecurityGroup";
-const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 
 describe("aws-input-constraints", () => {
   it("passes inputs AWS accepts", () => {
     assertNoResourceViolations(POLICY, [
-      resource(SG, "web", {
+      resource(TYPE.securityGroup, "web", {
         name: "lab-web",
         description: "HTTPS from the VPC & the admin CIDR",
         ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }],
         tags: { Name: "lab-web" },
       }),
-      resource("aws:s3/bucket:Bucket", "logs", { bucket: "lab-logs-0123" }),
-      resource("aws:iam/role:Role", "host", { name: "lab-host", path: "/labs/" }),
+      resource(TYPE.bucket, "logs", { bucket: "lab-logs-0123" }),
+      resource(TYPE.role, "host", { name: "lab-host", path: "/labs/" }),
     ]);
   });
 
   it("flags, as advisory, the bastion rule description EC2 refused (an apostrophe beside a prefix list)", () => {
     assertHasResourceViolation(
       POLICY,
-      resource(EGRESS, "bastion-out-https-dynamodb", {
+      resource(TYPE.securityGroupEgressRule, "bastion-out-https-dynamodb", {
         ipProtocol: "tcp",
         fromPort: 443,
         toPort: 443,
@@ -42,7 +41,7 @@ describe("aws-input-constraints", () => {
         description: "HTTPS to DynamoDB's prefix list only (routed to the gateway endpoint)",
       }),
       {
-        urn: urnOf(EGRESS, "bastion-out-https-dynamodb"),
+        urn: urnOf(TYPE.securityGroupEgressRule, "bastion-out-https-dynamodb"),
         enforcementLevel: "advisory",
         message: [
           /'bastion-out-https-dynamodb': description "HTTPS to DynamoDB's prefix list only \(routed to the gateway endpoint\)" contains "'"/,
@@ -53,7 +52,7 @@ describe("aws-input-constraints", () => {
   });
 
   it("judges the description of an inline rule with a group peer by the set without '&'", () => {
-    const found = checkInputs(SG, {
+    const found = checkInputs(TYPE.securityGroup, {
       description: "lab",
       ingress: [
         {
@@ -82,20 +81,22 @@ describe("aws-input-constraints", () => {
 
   it("skips values not known until the update (preview)", () => {
     assertNoResourceViolations(POLICY, [
-      resource(SG, "later", { description: UNKNOWN, name: UNKNOWN }),
-      resource("aws:s3/bucketPolicy:BucketPolicy", "later", { policy: UNKNOWN }),
+      resource(TYPE.securityGroup, "later", { description: UNKNOWN, name: UNKNOWN }),
+      resource(TYPE.bucketPolicy, "later", { policy: UNKNOWN }),
     ]);
   });
 
   it("leaves ports alone where they are ICMP type and code or ignored (protocol -1)", () => {
     assert.deepStrictEqual(
-      checkInputs(EGRESS, { ipProtocol: "icmp", fromPort: 8, toPort: -1 }).map(
-        (v) => v.constraint.id,
-      ),
+      checkInputs(TYPE.securityGroupEgressRule, {
+        ipProtocol: "icmp",
+        fromPort: 8,
+        toPort: -1,
+      }).map((v) => v.constraint.id),
       [],
     );
     assert.deepStrictEqual(
-      checkInputs(EGRESS, { ipProtocol: "tcp", fromPort: 8, toPort: -1 }).map(
+      checkInputs(TYPE.securityGroupEgressRule, { ipProtocol: "tcp", fromPort: 8, toPort: -1 }).map(
         (v) => v.constraint.id,
       ),
       ["ec2-security-group-rule-port-range", "ec2-security-group-rule-port-order"],
@@ -112,12 +113,12 @@ describe("aws-input-constraints", () => {
 describe("combination checks the engine shares with the pack", () => {
   const subnet = (name: string, cidrBlock: string, availabilityZone?: string) =>
     resource(
-      "aws:ec2/subnet:Subnet",
+      TYPE.subnet,
       name,
       { vpcId: "vpc-1", cidrBlock, availabilityZone },
       { id: `${name}-id` },
     );
-  const vpc = resource("aws:ec2/vpc:Vpc", "net", { cidrBlock: "10.0.0.0/16" }, { id: "vpc-1" });
+  const vpc = resource(TYPE.vpc, "net", { cidrBlock: "10.0.0.0/16" }, { id: "vpc-1" });
 
   it("vpc-subnet-cidr-inside-vpc passes disjoint subnets inside the VPC and reports the later of an overlap", () => {
     assert.deepStrictEqual(
@@ -130,13 +131,13 @@ describe("combination checks the engine shares with the pack", () => {
     );
     assert.deepStrictEqual(
       findings.map((f) => f.urn),
-      [urnOf("aws:ec2/subnet:Subnet", "b")],
+      [urnOf(TYPE.subnet, "b")],
     );
   });
 
   it("vpc-interface-endpoint-one-subnet-per-az skips subnets whose AZ AWS picks", () => {
     const endpoint = (ids: string[]) =>
-      resource("aws:ec2/vpcEndpoint:VpcEndpoint", "cfn", {
+      resource(TYPE.vpcEndpoint, "cfn", {
         vpcEndpointType: "Interface",
         subnetIds: ids,
       });

@@ -253,7 +253,7 @@ describe(POLICY, () => {
     });
 
     it("judges a policy for an existing bucket on its own, on the policy's URN", () => {
-      const good = resource(BUCKET_POLICY, "existing-ok", {
+      const good = resource(TYPE.bucketPolicy, "existing-ok", {
         bucket: "org-existing",
         policy: restricting("org-existing"),
       });
@@ -273,7 +273,7 @@ describe(POLICY, () => {
     });
 
     it("exempts an existing bucket listed in exemptBuckets", () => {
-      const p = resource(BUCKET_POLICY, "trail", {
+      const p = resource(TYPE.bucketPolicy, "trail", {
         bucket: "org-cloudtrail-1",
         policy: allowOnly("x"),
       });

@@ -62,7 +62,10 @@ describe("scenario instance-connect", () => {
       [["closed-private-1", "us-west-1b", "usw1-az1"]],
     );
     assert.equal(hostInstance().inputs.subnetId, subnets[0].id);
-    assert.equal(engine.get(EICE, "eice-eice").inputs.subnetId, subnets[0].id);
+    assert.equal(
+      engine.get(TYPE.instanceConnectEndpoint, "eice-eice").inputs.subnetId,
+      subnets[0].id,
+    );
   });
 
   it("runs the host with no key pair and no public address, reachable only from the endpoint on 22", async () => {
