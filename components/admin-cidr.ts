@@ -1,7 +1,7 @@
 /**
  * The address block a bastion accepts SSH from. Pure: no Pulumi, no AWS.
  */
-import { formatCidr, parseCidr } from "../model/cidr";
+import { contains, formatCidr, parseCidr } from "../model/cidr";
 
 /** How a person finds the value to set: their public IPv4 address as a /32. */
 export const ADMIN_CIDR_HINT =
@@ -37,13 +37,38 @@ export function checkAdminCidr(text: string): AdminCidrCheck {
       problem: `"${value}" is an address, not a CIDR block; did you mean ${value}/32?`,
     };
   }
+  let cidr;
   try {
-    return { ok: true, cidr: formatCidr(parseCidr(value, "adminCidr")) };
+    cidr = parseCidr(value, "adminCidr");
   } catch (err) {
     const reason = (err as Error).message.replace(/^adminCidr: /, "");
     return { ok: false, problem: `${reason}; set your own address with \`${ADMIN_CIDR_HINT}\`` };
   }
+  const range = NOT_ON_THE_INTERNET.find((r) => contains(parseCidr(r, "range"), cidr));
+  if (range !== undefined) {
+    return {
+      ok: false,
+      problem:
+        `"${value}" lies in ${range}, a range that never appears on the internet, but the bastion ` +
+        `is reached over the internet, where SSH arrives from public addresses; give your public ` +
+        `IPv4 address as a /32: \`${ADMIN_CIDR_HINT}\``,
+    };
+  }
+  return { ok: true, cidr: formatCidr(cidr) };
 }
+
+/**
+ * Private (RFC 1918), shared (RFC 6598), loopback and link-local blocks: a rule admitting only
+ * them lets nobody reach a bastion that sits behind an internet gateway.
+ */
+const NOT_ON_THE_INTERNET = [
+  "10.0.0.0/8",
+  "172.16.0.0/12",
+  "192.168.0.0/16",
+  "100.64.0.0/10",
+  "127.0.0.0/8",
+  "169.254.0.0/16",
+];
 
 function worldOpen(value: string, meaning: string): string {
   return (

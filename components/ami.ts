@@ -1,6 +1,7 @@
 /**
  * Which Amazon Linux 2023 image a lab host boots. Pure: no Pulumi, no AWS.
  */
+import { UserError } from "./user-error";
 
 export type Architecture = "arm64" | "x86_64";
 
@@ -11,7 +12,7 @@ export type Architecture = "arm64" | "x86_64";
 export function architectureOf(instanceType: string): Architecture {
   const match = /^([a-z0-9-]+)\.[a-z0-9]+$/.exec(instanceType);
   if (!match) {
-    throw new Error(
+    throw new UserError(
       `instanceType: "${instanceType}" is not an EC2 instance type such as t4g.nano or t3.micro`,
     );
   }

@@ -7,6 +7,7 @@
  * So zones are taken in the Region's order, skipping those that lack something the lab needs.
  * In the usual Region every zone qualifies and the choice is the first `azCount`, as before.
  */
+import { UserError } from "./user-error";
 
 /** The Region's zones as `getAvailabilityZones` lists them: names and AZ IDs, in one order. */
 export interface RegionZones {
@@ -39,7 +40,7 @@ export function chooseZones(
   if (fitting.length < azCount) {
     const needs = requirements.map((r) => r.label).join(" and ");
     const fits = fitting.map((z) => `${z.name} (${z.zoneId})`).join(", ");
-    throw new Error(
+    throw new UserError(
       requirements.length === 0
         ? `${what}: azCount ${azCount} exceeds the ${zones.names.length} available Availability Zones of ${zones.region}; lower azCount`
         : `${what}: azCount ${azCount} needs ${azCount} Availability Zone${azCount === 1 ? "" : "s"} offering ${needs}, but ` +

@@ -7,6 +7,7 @@
  * ID (apne2-az1): AZ names (ap-northeast-2a) are shuffled per account, so the same name can be a
  * different zone for the provider and for the consumer.
  */
+import { UserError } from "./user-error";
 
 /** A subnet and the AZ ID it lives in. */
 export interface ZonedSubnet {
@@ -25,10 +26,10 @@ export function endpointSubnets(
   what: string,
 ): string[] {
   if (subnets.length === 0) {
-    throw new Error(`${what}: no consumer subnets were given; give at least one per client AZ`);
+    throw new UserError(`${what}: no consumer subnets were given; give at least one per client AZ`);
   }
   if (serviceAzIds.length === 0) {
-    throw new Error(
+    throw new UserError(
       `${what}: the endpoint service lists no Availability Zones; its load balancer needs at least one subnet`,
     );
   }
@@ -43,7 +44,7 @@ export function endpointSubnets(
   }
   if (picked.length === 0) {
     const consumerZones = [...new Set(subnets.map((s) => s.azId))].join(", ");
-    throw new Error(
+    throw new UserError(
       `${what}: no consumer subnet is in an Availability Zone the endpoint service offers ` +
         `(consumer subnets: ${consumerZones}; service: ${[...offered].join(", ")}); ` +
         `add a consumer subnet in one of the service's AZ IDs, or a load balancer subnet in one of the consumer's`,
@@ -58,7 +59,7 @@ export function oneSubnetPerZone(subnets: readonly ZonedSubnet[], what: string):
   for (const subnet of subnets) {
     const other = seen.get(subnet.azId);
     if (other !== undefined) {
-      throw new Error(
+      throw new UserError(
         `${what}: subnets ${other} and ${subnet.id} are both in ${subnet.azId}; a load balancer takes one subnet per Availability Zone`,
       );
     }

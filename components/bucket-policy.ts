@@ -3,6 +3,7 @@
  * resources, so every mode is table-tested (test/components/bucket-policy.spec.ts) and the
  * policy pack's analysis can be run on exactly what a VpceBucket attaches.
  */
+import { UserError } from "./user-error";
 
 /**
  * How the bucket policy uses `aws:SourceVpce`.
@@ -68,12 +69,12 @@ export function vpceBucketPolicy(
   what = "bucket policy",
 ): PolicyDocument {
   if (!(BUCKET_POLICY_MODES as readonly string[]).includes(input.mode)) {
-    throw new Error(
+    throw new UserError(
       `${what}: mode "${input.mode}" is not one of ${BUCKET_POLICY_MODES.join(", ")}`,
     );
   }
   if (!BUCKET_ARN.test(input.bucketArn)) {
-    throw new Error(
+    throw new UserError(
       `${what}: bucketArn "${input.bucketArn}" is not a bucket ARN (arn:aws:s3:::<bucket>)`,
     );
   }
@@ -142,7 +143,7 @@ export function principalArnPatterns(callerArn: string): string[] {
   ) {
     return [callerArn];
   }
-  throw new Error(
+  throw new UserError(
     `caller ARN "${callerArn}" is not an IAM user, role session, root or federated user ARN; pass adminPrincipalArns explicitly`,
   );
 }
@@ -153,11 +154,13 @@ function document(statement: PolicyStatement): PolicyDocument {
 
 function endpointIdsOf(ids: readonly string[], what: string): string[] {
   if (ids.length === 0) {
-    throw new Error(`${what}: endpointIds is empty; name the VPC endpoint(s) the bucket is for`);
+    throw new UserError(
+      `${what}: endpointIds is empty; name the VPC endpoint(s) the bucket is for`,
+    );
   }
   for (const id of ids) {
     if (!ENDPOINT_ID.test(id)) {
-      throw new Error(
+      throw new UserError(
         `${what}: endpointIds has "${id}", which is not a VPC endpoint id (vpce-...); pass the endpoint's id, not its service name or ARN`,
       );
     }
@@ -167,18 +170,18 @@ function endpointIdsOf(ids: readonly string[], what: string): string[] {
 
 function adminPatternsOf(patterns: readonly string[], what: string): string[] {
   if (patterns.length === 0) {
-    throw new Error(
+    throw new UserError(
       `${what}: adminPrincipalArns is empty; leave it out for a Deny without exemption`,
     );
   }
   for (const pattern of patterns) {
     if (!PRINCIPAL_PATTERN.test(pattern)) {
-      throw new Error(
+      throw new UserError(
         `${what}: adminPrincipalArns has "${pattern}", which is not an IAM principal ARN (arn:aws:iam::<account>:role/<name>, ...)`,
       );
     }
     if (/:[a-z-]+\/\*$/.test(pattern)) {
-      throw new Error(
+      throw new UserError(
         `${what}: adminPrincipalArns has "${pattern}", which exempts every principal of that kind (the lab hosts' roles too); name the admin role or user`,
       );
     }

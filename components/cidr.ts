@@ -1,5 +1,5 @@
 /**
- * The lab VPC's subnet plan. Pure: no Pulumi, no AWS.
+ * The lab VPC's subnet plan. Pure logic (no resources, no AWS); its refusals are UserErrors.
  */
 import {
   Cidr,
@@ -11,6 +11,7 @@ import {
   contains,
   parseCidr,
 } from "../model/cidr";
+import { UserError } from "./user-error";
 
 export type Tier = "public" | "private";
 export const TIERS: readonly Tier[] = ["public", "private"];
@@ -44,20 +45,20 @@ export const MAX_AZ_COUNT = 4;
 export function planSubnets(input: SubnetPlanInput): PlannedSubnet[] {
   const vpc = parseCidr(input.vpcCidr, "cidr");
   if (vpc.prefix < MIN_PREFIX || vpc.prefix > MAX_PREFIX) {
-    throw new Error(
+    throw new UserError(
       `cidr: "${input.vpcCidr}" must be between /${MIN_PREFIX} and /${MAX_PREFIX} (AWS VPC limits)`,
     );
   }
   if (!Number.isInteger(input.azCount) || input.azCount < 1 || input.azCount > MAX_AZ_COUNT) {
-    throw new Error(
+    throw new UserError(
       `azCount: must be a whole number from 1 to ${MAX_AZ_COUNT}; got ${input.azCount}`,
     );
   }
   if (input.tiers.length === 0) {
-    throw new Error("tiers: name at least one of public, private");
+    throw new UserError("tiers: name at least one of public, private");
   }
   if (new Set(input.tiers).size !== input.tiers.length) {
-    throw new Error(`tiers: each tier may appear once; got ${input.tiers.join(", ")}`);
+    throw new UserError(`tiers: each tier may appear once; got ${input.tiers.join(", ")}`);
   }
   const planned = input.subnetCidrs
     ? explicitPlan(vpc, input)
@@ -77,17 +78,17 @@ function computedPlan(
   const smallestFitting = vpc.prefix + bitsNeeded;
   const prefix = subnetPrefix ?? Math.max(24, smallestFitting);
   if (prefix > MAX_PREFIX || smallestFitting > MAX_PREFIX) {
-    throw new Error(
+    throw new UserError(
       `cidr: ${formatCidr(vpc)} is too small for ${needed} subnets (${tiers.length} tiers x ${azCount} AZs) of at least /${MAX_PREFIX}; use a larger block or fewer AZs`,
     );
   }
   if (prefix < vpc.prefix || prefix > MAX_PREFIX) {
-    throw new Error(
+    throw new UserError(
       `subnetPrefix: /${prefix} must lie between the VPC's /${vpc.prefix} and /${MAX_PREFIX}`,
     );
   }
   if (needed > 2 ** (prefix - vpc.prefix)) {
-    throw new Error(
+    throw new UserError(
       `subnetPrefix: ${needed} subnets of /${prefix} do not fit in ${formatCidr(vpc)}; use /${smallestFitting} or longer`,
     );
   }
@@ -105,7 +106,7 @@ function explicitPlan(vpc: Cidr, input: SubnetPlanInput): PlannedSubnet[] {
   const given = input.subnetCidrs ?? {};
   for (const tier of Object.keys(given)) {
     if (!input.tiers.includes(tier as Tier)) {
-      throw new Error(
+      throw new UserError(
         `subnetCidrs.${tier}: the VPC has no ${tier} tier (tiers: ${input.tiers.join(", ")})`,
       );
     }
@@ -114,19 +115,19 @@ function explicitPlan(vpc: Cidr, input: SubnetPlanInput): PlannedSubnet[] {
   for (const tier of input.tiers) {
     const blocks = given[tier];
     if (!blocks || blocks.length !== input.azCount) {
-      throw new Error(
+      throw new UserError(
         `subnetCidrs.${tier}: give one block per AZ (${input.azCount}); got ${blocks?.length ?? 0}`,
       );
     }
     blocks.forEach((text, azIndex) => {
       const block = parseCidr(text, `subnetCidrs.${tier}[${azIndex}]`);
       if (block.prefix > MAX_PREFIX) {
-        throw new Error(
+        throw new UserError(
           `subnetCidrs.${tier}[${azIndex}]: "${text}" is smaller than /${MAX_PREFIX}`,
         );
       }
       if (!contains(vpc, block)) {
-        throw new Error(
+        throw new UserError(
           `subnetCidrs.${tier}[${azIndex}]: "${text}" lies outside the VPC block ${formatCidr(vpc)}`,
         );
       }
@@ -142,7 +143,7 @@ function assertNoOverlap(plan: readonly PlannedSubnet[]): void {
       const a = parseCidr(plan[i].cidr, "subnet");
       const b = parseCidr(plan[j].cidr, "subnet");
       if (overlaps(a, b)) {
-        throw new Error(
+        throw new UserError(
           `subnetCidrs: ${plan[i].tier} ${plan[i].cidr} overlaps ${plan[j].tier} ${plan[j].cidr}; subnets of one VPC must not overlap`,
         );
       }

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { oneSubnetPerZone, ZonedSubnet } from "./az-match";
 import { accountRootArn, principalArnProblem, principalSlug } from "./principal-arns";
+import { UserError } from "./user-error";
 
 /**
  * A subnet of the load balancer and the AZ ID it lives in. An `aws.ec2.Subnet` fits as is; for a
@@ -108,7 +109,7 @@ export class EndpointService extends pulumi.ComponentResource {
     const proxyProtocolV2 = args.proxyProtocolV2 ?? false;
 
     if (args.subnets.length === 0) {
-      throw new Error(
+      throw new UserError(
         `${what}: subnets is empty; give the load balancer one subnet in each AZ consumers use`,
       );
     }
@@ -120,29 +121,29 @@ export class EndpointService extends pulumi.ComponentResource {
     );
     if (plain.length === args.subnets.length) oneSubnetPerZone(plain, what);
     if (args.targets.length === 0) {
-      throw new Error(`${what}: targets is empty; name the instances that serve port ${port}`);
+      throw new UserError(`${what}: targets is empty; name the instances that serve port ${port}`);
     }
     const targetNames = args.targets.map((t) => t.name);
     const twice = targetNames.find((n, i) => targetNames.indexOf(n) !== i);
     if (twice !== undefined) {
-      throw new Error(`${what}: two targets are named "${twice}"; target names must be unique`);
+      throw new UserError(`${what}: two targets are named "${twice}"; target names must be unique`);
     }
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new Error(`${what}: port must be a whole number from 1 to 65535; got ${port}`);
+      throw new UserError(`${what}: port must be a whole number from 1 to 65535; got ${port}`);
     }
     extraPrincipals.forEach((arn, i) => {
       const problem = principalArnProblem(arn);
-      if (problem) throw new Error(`${what}: allowedPrincipals[${i}] ${problem}`);
+      if (problem) throw new UserError(`${what}: allowedPrincipals[${i}] ${problem}`);
     });
     const slugs = extraPrincipals.map(principalSlug);
     const repeated = slugs.findIndex((s, i) => slugs.indexOf(s) !== i);
     if (repeated >= 0) {
-      throw new Error(
+      throw new UserError(
         `${what}: allowedPrincipals lists "${extraPrincipals[repeated]}" twice (or two ARNs that differ only in punctuation); list each principal once`,
       );
     }
     if (!allowCurrentAccount && extraPrincipals.length === 0) {
-      throw new Error(
+      throw new UserError(
         `${what}: no principal may connect (allowCurrentAccount is false and allowedPrincipals is empty); allow the current account or list principals`,
       );
     }
@@ -240,7 +241,7 @@ export class EndpointService extends pulumi.ComponentResource {
           const root = accountRootArn(p, account);
           // Two resources holding one permission: deleting either would revoke it.
           if (extraPrincipals.includes(root)) {
-            throw new Error(
+            throw new UserError(
               `${what}: allowedPrincipals lists ${root}, the current account, which allowCurrentAccount already allows; remove it from the list`,
             );
           }
@@ -294,7 +295,7 @@ export class EndpointService extends pulumi.ComponentResource {
     vpcEndpointId: pulumi.Input<string>,
   ): aws.ec2.VpcEndpointConnectionAccepter {
     if (!this.acceptanceRequired) {
-      throw new Error(
+      throw new UserError(
         `EndpointService ${this.baseName}: acceptanceRequired is false, so AWS accepts ${consumer} by itself; create no accepter`,
       );
     }

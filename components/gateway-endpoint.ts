@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assertSupports, AwsServiceEntry, serviceNameFor } from "./service-catalog";
+import { UserError } from "./user-error";
 
 export interface GatewayEndpointArgs {
   vpcId: pulumi.Input<string>;
@@ -32,7 +33,7 @@ export class GatewayEndpoint extends pulumi.ComponentResource {
   constructor(name: string, args: GatewayEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
     assertSupports(args.service, "Gateway", `GatewayEndpoint ${name}`);
     if (Array.isArray(args.routeTableIds) && args.routeTableIds.length === 0) {
-      throw new Error(
+      throw new UserError(
         `GatewayEndpoint ${name}: routeTableIds is empty; name the route tables whose subnets should reach ${args.service.title} privately`,
       );
     }
@@ -48,7 +49,7 @@ export class GatewayEndpoint extends pulumi.ComponentResource {
         serviceName: serviceNameFor(args.service, region),
         routeTableIds: pulumi.output(args.routeTableIds).apply((ids) => {
           if (ids.length === 0) {
-            throw new Error(`GatewayEndpoint ${name}: routeTableIds resolved to an empty list`);
+            throw new UserError(`GatewayEndpoint ${name}: routeTableIds resolved to an empty list`);
           }
           return ids;
         }),

@@ -2,6 +2,7 @@
  * The IAM policy documents the labs attach to roles, users and groups, built from plain values
  * so a table test can read every statement. Pure: no Pulumi, no AWS.
  */
+import { UserError } from "./user-error";
 
 export type ConditionBlock = Record<string, Record<string, string | string[]>>;
 
@@ -59,21 +60,21 @@ export function dynamodbViaEndpointPolicy(args: DynamoDbViaEndpointArgs): Policy
   if (
     !/^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]{3,255}$/.test(args.tableArn)
   ) {
-    throw new Error(
+    throw new UserError(
       `${what}: tableArn "${args.tableArn}" is not a DynamoDB table ARN (arn:aws:dynamodb:<region>:<account>:table/<name>)`,
     );
   }
   assertEndpointId(what, args.endpointId);
   const actions = [...(args.actions ?? DYNAMODB_TABLE_ACTIONS)];
   if (actions.length === 0) {
-    throw new Error(`${what}: actions is empty; name the table actions the lab needs`);
+    throw new UserError(`${what}: actions is empty; name the table actions the lab needs`);
   }
   for (const action of actions) {
     if (!/^dynamodb:[A-Za-z*]+$/.test(action)) {
-      throw new Error(`${what}: action "${action}" is not a DynamoDB action (dynamodb:<Name>)`);
+      throw new UserError(`${what}: action "${action}" is not a DynamoDB action (dynamodb:<Name>)`);
     }
     if (action === "dynamodb:ListTables") {
-      throw new Error(
+      throw new UserError(
         `${what}: leave dynamodb:ListTables out of actions; it is not scoped to a table, and the policy grants it on "*" in its own statement`,
       );
     }
@@ -138,12 +139,12 @@ export function instanceConnectOperatorPolicy(args: InstanceConnectOperatorArgs)
       args.endpointArn,
     )
   ) {
-    throw new Error(
+    throw new UserError(
       `${what}: endpointArn "${args.endpointArn}" is not an Instance Connect Endpoint ARN (arn:aws:ec2:<region>:<account>:instance-connect-endpoint/eice-...)`,
     );
   }
   if (!/^arn:aws[a-z-]*:ec2:[a-z0-9-]+:\d{12}:instance\/i-[0-9a-f]+$/.test(args.instanceArn)) {
-    throw new Error(
+    throw new UserError(
       `${what}: instanceArn "${args.instanceArn}" is not an EC2 instance ARN (arn:aws:ec2:<region>:<account>:instance/i-...)`,
     );
   }
@@ -152,12 +153,12 @@ export function instanceConnectOperatorPolicy(args: InstanceConnectOperatorArgs)
     maxTunnelDuration < 1 ||
     maxTunnelDuration > MAX_TUNNEL_DURATION_SECONDS
   ) {
-    throw new Error(
+    throw new UserError(
       `${what}: maxTunnelDuration must be a whole number of seconds from 1 to ${MAX_TUNNEL_DURATION_SECONDS} (AWS's maximum); got ${maxTunnelDuration}`,
     );
   }
   if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(osUser)) {
-    throw new Error(`${what}: osUser "${osUser}" is not a Linux user name such as ec2-user`);
+    throw new UserError(`${what}: osUser "${osUser}" is not a Linux user name such as ec2-user`);
   }
   return {
     Version: "2012-10-17",
@@ -211,6 +212,6 @@ export function cloudFormationListStacksPolicy(): PolicyDocument {
 
 function assertEndpointId(what: string, endpointId: string): void {
   if (!/^vpce-[0-9a-f]{8,17}$/.test(endpointId)) {
-    throw new Error(`${what}: endpointId "${endpointId}" is not a VPC endpoint id (vpce-...)`);
+    throw new UserError(`${what}: endpointId "${endpointId}" is not a VPC endpoint id (vpce-...)`);
   }
 }

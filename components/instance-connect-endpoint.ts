@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { addRule } from "./sg-rules";
+import { UserError } from "./user-error";
 
 /** A host group the endpoint may open SSH tunnels to. */
 export interface SshTarget {
@@ -39,14 +40,14 @@ export class InstanceConnectEndpoint extends pulumi.ComponentResource {
     opts?: pulumi.ComponentResourceOptions,
   ) {
     if (args.targets.length === 0) {
-      throw new Error(
+      throw new UserError(
         `InstanceConnectEndpoint ${name}: targets is empty; name the security groups of the hosts to reach`,
       );
     }
     const names = args.targets.map((t) => t.name);
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
     if (duplicate) {
-      throw new Error(`InstanceConnectEndpoint ${name}: two targets are named "${duplicate}"`);
+      throw new UserError(`InstanceConnectEndpoint ${name}: two targets are named "${duplicate}"`);
     }
     super("vpc-endpoint-labs:access:InstanceConnectEndpoint", name, {}, opts);
 

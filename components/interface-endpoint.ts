@@ -9,6 +9,7 @@ import {
 } from "./service-catalog";
 import { GatewayEndpoint } from "./gateway-endpoint";
 import { addRule } from "./sg-rules";
+import { UserError } from "./user-error";
 
 /** The VPC's DNS attributes; interface endpoint private DNS needs both on. */
 export interface VpcDnsFlags {
@@ -79,21 +80,21 @@ export class InterfaceEndpoint extends pulumi.ComponentResource {
     assertSupports(service, "Interface", what);
     assertPrivateDnsMode(service, privateDns, what);
     if (Array.isArray(args.subnetIds) && args.subnetIds.length === 0) {
-      throw new Error(`${what}: subnetIds is empty; give one subnet per AZ the clients are in`);
+      throw new UserError(`${what}: subnetIds is empty; give one subnet per AZ the clients are in`);
     }
     if (!args.securityGroupIds && args.vpcCidr === undefined) {
-      throw new Error(
+      throw new UserError(
         `${what}: give vpcCidr (for the default security group that admits port ${service.port} from the VPC) or securityGroupIds`,
       );
     }
     if (privateDns === "inbound-resolver-only") {
       if (!args.gatewayEndpoint) {
-        throw new Error(
+        throw new UserError(
           `${what}: private DNS "inbound-resolver-only" needs an S3 gateway endpoint in the same VPC (AWS rejects it otherwise); pass gatewayEndpoint`,
         );
       }
       if (args.gatewayEndpoint.service.key !== "s3") {
-        throw new Error(
+        throw new UserError(
           `${what}: gatewayEndpoint is for ${args.gatewayEndpoint.service.title}; "inbound-resolver-only" needs the S3 gateway endpoint`,
         );
       }
@@ -213,7 +214,7 @@ function assertDnsFlags(what: string, flags: VpcDnsFlags): void {
     flags.enableDnsHostnames === false ? "enableDnsHostnames" : undefined,
   ].filter(Boolean);
   if (missing.length > 0) {
-    throw new Error(
+    throw new UserError(
       `${what}: private DNS needs the VPC's ${missing.join(" and ")} on; turn ${missing.length > 1 ? "them" : "it"} on or set privateDns "off"`,
     );
   }

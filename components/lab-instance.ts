@@ -4,6 +4,7 @@ import type { Probe } from "../model/probes";
 import { al2023Parameter, architectureOf } from "./ami";
 import { probeAgentUserData } from "./probe-agent";
 import { addRule, ALLOW_ALL_EGRESS, SgRule } from "./sg-rules";
+import { UserError } from "./user-error";
 
 export interface LabInstanceArgs {
   vpcId: pulumi.Input<string>;
@@ -186,7 +187,7 @@ function assertUniqueRuleNames(host: string, direction: string, rules: SgRule[])
   const seen = new Set<string>();
   for (const rule of rules) {
     if (seen.has(rule.name)) {
-      throw new Error(`LabInstance ${host}: two ${direction} rules are named "${rule.name}"`);
+      throw new UserError(`LabInstance ${host}: two ${direction} rules are named "${rule.name}"`);
     }
     seen.add(rule.name);
   }

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { UserError } from "./user-error";
 
 export interface LabTableArgs {
   /**
@@ -28,12 +29,12 @@ export class LabTable extends pulumi.ComponentResource {
   constructor(name: string, args: LabTableArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     const hashKey = args.hashKey ?? "id";
     if (args.tableName !== undefined && !/^[A-Za-z0-9_.-]{3,255}$/.test(args.tableName)) {
-      throw new Error(
+      throw new UserError(
         `LabTable ${name}: tableName "${args.tableName}" is not a DynamoDB table name: use 3 to 255 letters, digits, "_", "." or "-"`,
       );
     }
     if (hashKey.length < 1 || hashKey.length > 255) {
-      throw new Error(`LabTable ${name}: hashKey must be 1 to 255 characters`);
+      throw new UserError(`LabTable ${name}: hashKey must be 1 to 255 characters`);
     }
     super("vpc-endpoint-labs:storage:LabTable", name, {}, opts);
 

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { UserError } from "./user-error";
 
 export interface LabUserArgs {
   /** Managed policies the user holds; at least one, or the user can do nothing to observe. */
@@ -27,7 +28,7 @@ export class LabUser extends pulumi.ComponentResource {
 
   constructor(name: string, args: LabUserArgs, opts?: pulumi.ComponentResourceOptions) {
     if (args.managedPolicyArns.length === 0) {
-      throw new Error(
+      throw new UserError(
         `LabUser ${name}: managedPolicyArns is empty; attach the policy whose effect the lab shows`,
       );
     }

@@ -4,6 +4,7 @@ import { architectureOf } from "./ami";
 import { chooseZones, ZoneRequirement } from "./az-choice";
 import { planSubnets, Tier, TIERS } from "./cidr";
 import { AwsServiceEntry, ServiceEntry, serviceNameFor } from "./service-catalog";
+import { UserError } from "./user-error";
 
 export interface LabVpcArgs {
   /**
@@ -96,17 +97,19 @@ export class LabVpc extends pulumi.ComponentResource {
       subnetCidrs: args.subnetCidrs,
     });
     if (wantsNat && !tiers.includes("public")) {
-      throw new Error(
+      throw new UserError(
         `LabVpc ${name}: natGateway needs a public tier to live in; add "public" to tiers or turn natGateway off`,
       );
     }
     if (wantsNat && !tiers.includes("private")) {
-      throw new Error(`LabVpc ${name}: natGateway serves the private tier; add "private" to tiers`);
+      throw new UserError(
+        `LabVpc ${name}: natGateway serves the private tier; add "private" to tiers`,
+      );
     }
     if (args.instanceType !== undefined) architectureOf(args.instanceType);
     const awsServices = interfaceServices.map((service): AwsServiceEntry => {
       if (service.kind !== "aws") {
-        throw new Error(
+        throw new UserError(
           `LabVpc ${name}: interfaceServices lists ${service.title}, an endpoint service of your own; its zones are its load balancer's, so pick the consumer subnets with endpointSubnets instead`,
         );
       }
@@ -281,7 +284,7 @@ export class LabVpc extends pulumi.ComponentResource {
   tier(tier: Tier): LabTier {
     const found = this[tier];
     if (!found) {
-      throw new Error(`LabVpc has no ${tier} tier; add "${tier}" to its tiers`);
+      throw new UserError(`LabVpc has no ${tier} tier; add "${tier}" to its tiers`);
     }
     return found;
   }

@@ -4,6 +4,7 @@
  * AWS accepts an account root, an IAM role or an IAM user (and `*`, which this project refuses:
  * it would let every AWS account discover the service and ask to connect).
  */
+import { UserError } from "./user-error";
 
 const PRINCIPAL_ARN =
   /^arn:(aws[a-z-]*):iam::(\d{12}):(root|(?:role|user)\/[\w+=,.@-]+(?:\/[\w+=,.@-]+)*)$/;
@@ -28,7 +29,7 @@ export function principalArnProblem(arn: string): string | undefined {
  */
 export function principalSlug(arn: string): string {
   const match = PRINCIPAL_ARN.exec(arn);
-  if (!match) throw new Error(principalArnProblem(arn));
+  if (!match) throw new UserError(principalArnProblem(arn) ?? `"${arn}" is not a principal ARN`);
   return `${match[2]}-${match[3].replace(/[^A-Za-z0-9-]+/g, "-")}`;
 }
 

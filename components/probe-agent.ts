@@ -6,6 +6,7 @@
  */
 import type { Probe } from "../model/probes";
 import { AGENT_PY } from "./probe-agent-script";
+import { UserError } from "./user-error";
 
 /** What the agent on one host measures, and the names it reports under. */
 export interface ProbeAgentSpec {
@@ -65,7 +66,7 @@ export function probeAgentUserData(spec: ProbeAgentSpec, userData?: string): str
   } else {
     const [shebang, ...rest] = userData.split("\n");
     if (!/^#!\s*\/(usr\/)?bin\/(env\s+)?(ba)?sh\b/.test(shebang)) {
-      throw new Error(
+      throw new UserError(
         `LabInstance ${spec.host}: probes are added to a shell script, but userData starts with "${shebang.slice(0, 40)}"; start it with #!/bin/bash`,
       );
     }
@@ -74,7 +75,7 @@ export function probeAgentUserData(spec: ProbeAgentSpec, userData?: string): str
   const text = script.join("\n").replace(/\n*$/, "\n");
   const size = Buffer.byteLength(text, "utf8");
   if (size > USER_DATA_LIMIT) {
-    throw new Error(
+    throw new UserError(
       `LabInstance ${spec.host}: user data with ${spec.probes.length} probes is ${size} bytes; EC2 accepts at most ${USER_DATA_LIMIT} (16 KB before base64): pass fewer probes`,
     );
   }
@@ -84,7 +85,7 @@ export function probeAgentUserData(spec: ProbeAgentSpec, userData?: string): str
 /** A file written by a quoted here-document, so the shell expands nothing in it. */
 function heredoc(path: string, body: string, delimiter: string): string {
   if (body.split("\n").includes(delimiter)) {
-    throw new Error(`${path}: its text holds a line "${delimiter}", which would end it early`);
+    throw new UserError(`${path}: its text holds a line "${delimiter}", which would end it early`);
   }
   return `cat > ${path} <<'${delimiter}'\n${body.replace(/\n$/, "")}\n${delimiter}`;
 }

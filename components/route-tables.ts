@@ -5,6 +5,7 @@
  * safe way, since lists of route tables and subnets are not aligned by position.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { UserError } from "./user-error";
 
 /** One route table association: a subnet's (or a gateway's, with no subnet) route table. */
 export interface RouteTableAssociationPair {
@@ -23,7 +24,7 @@ export function routeTablesForSubnets(
   mainRouteTableId?: string,
 ): string[] {
   if (subnetIds.length === 0) {
-    throw new Error(
+    throw new UserError(
       "routeTablesForSubnets: subnetIds is empty; pass the subnets whose route tables you want (privateSubnetIds, isolatedSubnetIds...)",
     );
   }
@@ -33,13 +34,13 @@ export function routeTablesForSubnets(
       ...new Set(associations.filter((a) => a.subnetId === subnetId).map((a) => a.routeTableId)),
     ];
     if (found.length > 1) {
-      throw new Error(
+      throw new UserError(
         `routeTablesForSubnets: subnet ${subnetId} is associated with ${found.join(" and ")}; a subnet has exactly one route table, so the associations come from different VPCs or states`,
       );
     }
     const table = found[0] ?? mainRouteTableId;
     if (table === undefined) {
-      throw new Error(
+      throw new UserError(
         `routeTablesForSubnets: subnet ${subnetId} has no route table association, so it uses the VPC's main route table; pass mainRouteTableId to accept that, or check the subnet belongs to this VPC`,
       );
     }

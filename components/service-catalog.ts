@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TYPE } from "../model/type-tokens";
+import { UserError } from "./user-error";
 
 export type EndpointType = "Gateway" | "Interface";
 
@@ -137,7 +138,7 @@ export function defaultDnsName(service: AwsServiceEntry, region: string): string
 /** Throws, naming the supported types, when the service has no endpoint of that type. */
 export function assertSupports(service: ServiceEntry, type: EndpointType, what: string): void {
   if (!(service.types as readonly EndpointType[]).includes(type)) {
-    throw new Error(
+    throw new UserError(
       `${what}: ${service.title} has no ${type.toLowerCase()} endpoint; it supports ${service.types.map((t) => t.toLowerCase()).join(", ")}`,
     );
   }
@@ -150,7 +151,7 @@ export function assertPrivateDnsMode(
   what: string,
 ): void {
   if (!(service.privateDnsModes as readonly PrivateDnsMode[]).includes(mode)) {
-    throw new Error(
+    throw new UserError(
       `${what}: private DNS "${mode}" is not available for ${service.title}; use ${service.privateDnsModes.join(" or ")}`,
     );
   }

@@ -7,6 +7,7 @@ import {
   vpceBucketPolicy,
 } from "./bucket-policy";
 import { LabBucket } from "./lab-bucket";
+import { UserError } from "./user-error";
 
 export interface VpceBucketArgs {
   /** Ids of the VPC endpoints (gateway or interface) the bucket is for; at least one. */
@@ -51,14 +52,18 @@ export class VpceBucket extends pulumi.ComponentResource {
     const what = `VpceBucket ${name}`;
     const mode = args.mode ?? "deny-outside-endpoint";
     if (!BUCKET_POLICY_MODES.includes(mode)) {
-      throw new Error(`${what}: mode "${mode}" is not one of ${BUCKET_POLICY_MODES.join(", ")}`);
+      throw new UserError(
+        `${what}: mode "${mode}" is not one of ${BUCKET_POLICY_MODES.join(", ")}`,
+      );
     }
     if (args.endpointIds.length === 0) {
-      throw new Error(`${what}: endpointIds is empty; name the VPC endpoint(s) the bucket is for`);
+      throw new UserError(
+        `${what}: endpointIds is empty; name the VPC endpoint(s) the bucket is for`,
+      );
     }
     const admins = args.adminPrincipalArns;
     if (Array.isArray(admins) && admins.length === 0) {
-      throw new Error(
+      throw new UserError(
         `${what}: adminPrincipalArns is empty; leave it out for a Deny without exemption`,
       );
     }

@@ -22,7 +22,7 @@ import {
 } from "./render";
 import { LabReport, reportScenario, reportStackExport } from "./report";
 import { SCENARIOS } from "../scenarios";
-import { ConfigError, Scenario } from "../scenarios/scenario";
+import { Scenario, UserError } from "../scenarios/scenario";
 import { ExportError } from "../model/graph";
 import { engine } from "../engine/mock-engine";
 
@@ -192,7 +192,7 @@ export async function main(
       report = await reportScenario(scenario, config);
     } catch (e) {
       // A value the lab refuses is the user's to fix, as much as an unknown key.
-      if (e instanceof ConfigError) return refuse(io, e.message);
+      if (e instanceof UserError) return refuse(io, withoutSerializationPrefix(e.message));
       failures.push({ scenario: scenario.name, error: (e as Error).message });
       continue;
     }
@@ -234,3 +234,12 @@ export function runCommand(argv: readonly string[]): void {
 }
 
 if (require.main === module) runCommand(process.argv.slice(2));
+
+/**
+ * A refusal raised inside an `apply` reaches us through every input it fed, each of which the
+ * SDK marks by prefixing `error serializing property "<name>": ` to the same error's message
+ * (@pulumi/pulumi runtime/rpc.js); the user needs only the refusal itself.
+ */
+export function withoutSerializationPrefix(message: string): string {
+  return message.replace(/^(error serializing property "[^"]*": )+/, "");
+}

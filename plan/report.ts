@@ -40,10 +40,32 @@ export async function planScenario(
     config: { ...scenario.offlineConfig, ...config, scenario: scenario.name },
   });
   const region = new pulumi.Config("aws").require("region");
-  const result = scenario.run(new ScenarioConfig(scenario.name, scenario.config));
-  const checks = (await resolveOutput(result.checks)) as Check[];
-  const resources = [...(await engine.settle())];
-  return { scenario, config, region, resources, expectations: result.expectations, checks };
+  return failingOnRejection(async () => {
+    const result = scenario.run(new ScenarioConfig(scenario.name, scenario.config));
+    const checks = (await resolveOutput(result.checks)) as Check[];
+    const resources = [...(await engine.settle())];
+    return { scenario, config, region, resources, expectations: result.expectations, checks };
+  });
+}
+
+/**
+ * Runs a lab and fails with the first error thrown inside one of its `apply`s (a check that
+ * needs a resolved value, such as the Availability Zones on offer). Under `pulumi up` such an
+ * error fails the program through an unhandled rejection; here it must reach the caller, which
+ * tells a refusal (`UserError`, exit 2) from a fault, instead of ending the process. The
+ * registration waiting on that value never completes, so the run does not wait for it.
+ */
+async function failingOnRejection<T>(run: () => Promise<T>): Promise<T> {
+  let trap: (reason: unknown) => void = () => undefined;
+  const rejected = new Promise<never>((_, reject) => {
+    trap = reject;
+  });
+  process.on("unhandledRejection", trap);
+  try {
+    return await Promise.race([run(), rejected]);
+  } finally {
+    process.off("unhandledRejection", trap);
+  }
 }
 
 async function resolveOutput(value: unknown): Promise<unknown> {

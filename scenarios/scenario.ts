@@ -3,6 +3,7 @@
  * person runs to see it. Every file in this folder but index.ts exports one `Scenario`.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { UserError } from "../components/user-error";
 
 export * from "../model/expectations";
 import type { Check, Expectation } from "../model/expectations";
@@ -191,21 +192,7 @@ export class ScenarioConfig {
   }
 }
 
-/**
- * A refusal the user fixes by changing config or an argument: the message names it and says how.
- * Under `pulumi up` it reaches the user as that one line. A `pulumi.RunError` is printed without
- * its stack (@pulumi/pulumi 3.248.0, cmd/run/run.js, `uncaughtHandler`), but that handler then
- * formats every uncaught error with `util.inspect` for a tracing span; for an error thrown inside
- * an `apply` the lazily built, source-mapped stack makes that take 30-50 s and ~3.5 GB on Node 20.
- * So the stack is set to the one line when the error is made, and nothing is left to format.
- */
-export class UserError extends pulumi.RunError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.stack = `${this.name}: ${message}`;
-  }
-}
+export { UserError };
 
 /** A config value the lab refuses. Throw it inside an `apply` too, where a check needs a resolved value. */
 export class ConfigError extends UserError {

@@ -26,6 +26,15 @@ describe("checkAdminCidr", () => {
     ["host bits", "203.0.113.10/24", /has host bits set; did you mean 203\.0\.113\.0\/24\?/],
     ["garbage", "my-laptop", /"my-laptop" is not an IPv4 CIDR block/],
     ["an empty value", "  ", /is empty; set it with `pulumi config set adminCidr/],
+    [
+      "a private (RFC 1918) block",
+      "10.0.0.0/8",
+      /"10\.0\.0\.0\/8" lies in 10\.0\.0\.0\/8, a range that never/,
+    ],
+    ["a home network address", "192.168.1.20/32", /lies in 192\.168\.0\.0\/16, a range that never/],
+    ["an address inside 172.16/12", "172.31.5.0/24", /lies in 172\.16\.0\.0\/12/],
+    ["carrier-grade NAT space", "100.64.1.1/32", /lies in 100\.64\.0\.0\/10/],
+    ["loopback", "127.0.0.1/32", /lies in 127\.0\.0\.0\/8/],
   ];
   for (const [title, text, problem] of bad) {
     it(`refuses ${title}`, () => {

@@ -59,7 +59,7 @@ describe("chooseZones", () => {
           2,
           "LabVpc lab",
         ),
-      /^Error: LabVpc lab: azCount 2 needs 2 Availability Zones offering instanceType "t4g.nano", but only ap-northeast-2c \(apne2-az3\) of ap-northeast-2's 4 does; lower azCount, or pick an instanceType/,
+      /^UserError: LabVpc lab: azCount 2 needs 2 Availability Zones offering instanceType "t4g.nano", but only ap-northeast-2c \(apne2-az3\) of ap-northeast-2's 4 does; lower azCount, or pick an instanceType/,
     );
   });
 

@@ -48,7 +48,7 @@ describe("az-match", () => {
           subnets: [subnet("c", "apne2-az3"), subnet("d", "apne2-az4")],
           service: ["apne2-az1", "apne2-az2"],
           error:
-            /^Error: lab: no consumer subnet is in an Availability Zone the endpoint service offers \(consumer subnets: apne2-az3, apne2-az4; service: apne2-az1, apne2-az2\); add a consumer subnet/,
+            /^UserError: lab: no consumer subnet is in an Availability Zone the endpoint service offers \(consumer subnets: apne2-az3, apne2-az4; service: apne2-az1, apne2-az2\); add a consumer subnet/,
         },
         {
           title: "no consumer subnets at all",

@@ -90,7 +90,7 @@ describe("service catalog", () => {
     it("refuses a gateway endpoint for CloudFormation, naming what it supports", () => {
       assert.throws(
         () => assertSupports(AwsService.CLOUDFORMATION, "Gateway", "GatewayEndpoint cfn"),
-        /^Error: GatewayEndpoint cfn: AWS CloudFormation has no gateway endpoint; it supports interface$/,
+        /^UserError: GatewayEndpoint cfn: AWS CloudFormation has no gateway endpoint; it supports interface$/,
       );
     });
 

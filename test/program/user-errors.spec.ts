@@ -5,6 +5,8 @@
  * thrown inside an `apply` that formatting took 30-50 s and ~3.5 GB; bench/program-start.ts).
  */
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { runProgram } from "../../scenarios";
 import { ConfigError, UserError } from "../../scenarios/scenario";
@@ -72,5 +74,23 @@ describe("the program's refusals", () => {
     const err = thrownBy(() => runProgram(broken));
     assert.ok(err instanceof TypeError);
     assert.match(err.stack!, /\n\s+at /);
+  });
+});
+
+describe("components' argument checks", () => {
+  it("throw UserError, never a plain Error, so a refusal inside an apply is one line too", () => {
+    const dir = path.resolve(__dirname, "../../components");
+    const plain = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".ts"))
+      .flatMap((f) =>
+        fs
+          .readFileSync(path.join(dir, f), "utf8")
+          .split("\n")
+          .map((line, i) => ({ where: `components/${f}:${i + 1}`, line }))
+          .filter(({ line }) => /throw new (Error|TypeError|RangeError)\(/.test(line)),
+      )
+      .map(({ where }) => where);
+    assert.deepEqual(plain, []);
   });
 });
