@@ -38,6 +38,7 @@ export async function writeDiagram(report: LabReport, file: string): Promise<voi
       outcome: j.verdict?.outcome ?? j.expectation.outcome,
       agrees: j.ok,
       via: j.verdict?.path,
+      detail: j.verdict?.detail,
     })),
   });
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
