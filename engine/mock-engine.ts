@@ -12,6 +12,7 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { refusalOf } from "./refusals";
 import { resourceUrn } from "./urn";
+import type { RecordedResource } from "../model/graph";
 
 // Internal to the SDK but exported from its module: resolves once every outstanding
 // registration has been answered, which is what "the program has finished" means under mocks.
@@ -19,26 +20,7 @@ const { waitForRPCs } = settings as unknown as { waitForRPCs(): Promise<void> };
 
 export const PROJECT = "vpc-endpoint-labs";
 
-/** One registered resource, as the engine saw it. */
-export interface RecordedResource {
-  type: string;
-  name: string;
-  urn: string;
-  /** Physical id; components have none. */
-  id?: string;
-  /** True for resources a provider manages, false for components. */
-  custom: boolean;
-  /** URN of the parent resource, when one was given. */
-  parent?: string;
-  /** URNs this resource depends on (explicit and through its inputs). */
-  dependencies: string[];
-  /** For each input property, the URNs its value came from. */
-  propertyDependencies: Record<string, string[]>;
-  /** The inputs, with unknowns left out and secrets unwrapped. */
-  inputs: Record<string, unknown>;
-  /** The outputs the engine answered with (inputs plus computed fields). */
-  outputs: Record<string, unknown>;
-}
+export type { RecordedResource };
 
 export interface RecordedInvoke {
   token: string;

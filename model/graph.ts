@@ -25,24 +25,31 @@ export interface GraphResource {
 }
 
 /**
- * One resource as the offline engine records it (`engine/`). Declared here, structurally, so that
- * the model depends on nothing above it.
+ * One registered resource, as the offline engine (`engine/`) records it. Declared here, at the
+ * bottom, so that the engine builds on the model's shape and the model depends on nothing above.
  */
-export interface RecordedShape {
+export interface RecordedResource {
   type: string;
   name: string;
   urn: string;
+  /** Physical id; components have none. */
   id?: string;
+  /** True for resources a provider manages, false for components. */
   custom: boolean;
+  /** URN of the parent resource, when one was given. */
   parent?: string;
-  dependencies: readonly string[];
+  /** URNs this resource depends on (explicit and through its inputs). */
+  dependencies: string[];
+  /** For each input property, the URNs its value came from. */
   propertyDependencies: Record<string, string[]>;
+  /** The inputs, with unknowns left out and secrets unwrapped. */
   inputs: Record<string, unknown>;
+  /** The outputs the engine answered with (inputs plus computed fields). */
   outputs: Record<string, unknown>;
 }
 
 /** The engine's record of a scenario run, as a graph. */
-export function fromRecorded(resources: readonly RecordedShape[]): GraphResource[] {
+export function fromRecorded(resources: readonly RecordedResource[]): GraphResource[] {
   return resources.map((r) => ({
     type: r.type,
     urn: r.urn,
