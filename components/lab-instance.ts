@@ -46,7 +46,9 @@ export interface LabInstanceArgs {
   userData?: pulumi.Input<string>;
   /**
    * Probes the host runs at boot and every minute, reported on its serial console for
-   * `npm run verify` (components/probe-agent.ts); installed ahead of `userData`.
+   * `npm run verify` (components/probe-agent.ts); installed ahead of `userData`. A change of
+   * probes alone updates the user data in place (EC2 stops and starts the host, keeping its id
+   * and private address; an automatic public address changes); one of `userData` replaces it.
    * @default none: no probe agent
    */
   probes?: { lab: string; probes: pulumi.Input<Probe[]> };
@@ -156,7 +158,10 @@ export class LabInstance extends pulumi.ComponentResource {
         // Burstable hosts default to "unlimited" credits, which bill for sustained CPU.
         creditSpecification: instanceType.startsWith("t") ? { cpuCredits: "standard" } : undefined,
         userData,
-        userDataReplaceOnChange: userData !== undefined,
+        // A lab's own script runs only at first boot, so a new one needs a new host. The probe
+        // agent re-reads its probes from the user data every round: with the provider's default
+        // (stop, modify, start) a change of probes keeps the instance id the checks print.
+        userDataReplaceOnChange: args.userData !== undefined,
         tags: { Name: name },
       },
       {

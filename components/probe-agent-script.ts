@@ -10,12 +10,14 @@
 export const AGENT_PY = String.raw`#!/usr/bin/env python3
 """vel-probe: measures this host's probes for a vpc-endpoint-labs lab.
 
-  vel-probe run [--probes FILE] [--console DEV] [--log FILE] [--hosts-file FILE] [--stdout]
-                [--timeout SECONDS] [--aws CLI]
+  vel-probe run [--probes FILE] [--imds URL] [--console DEV] [--log FILE] [--hosts-file FILE]
+                [--stdout] [--timeout SECONDS] [--aws CLI]
   vel-probe table [--log FILE]
 
 Each result is one line, "vel-probe {json}", on the serial console (read from the laptop with
 ec2 get-console-output), in the log file, and with --stdout on standard output.
+
+--imds: read the probes from the user data each round; an update rewrites it without rerunning it.
 """
 import argparse, ipaddress, json, os, socket, subprocess, sys, threading, time
 import urllib.error, urllib.request
@@ -30,6 +32,7 @@ AWS_CALLS = {
     "sts": ["sts", "get-caller-identity"],
 }
 LOG_MAX = 1 << 20
+LIST_DELIMITER = "VEL_PROBE_LIST"
 
 
 def short(text):
@@ -193,12 +196,34 @@ def emit(text, opts):
             print("vel-probe: cannot write %s: %s" % (path, e), file=sys.stderr)
 
 
-def run(opts):
+def user_data_probes(imds):
+    token = urllib.request.Request(imds + "/latest/api/token", method="PUT",
+                                   headers={"X-aws-ec2-metadata-token-ttl-seconds": "60"})
+    with urllib.request.urlopen(token, timeout=2) as response:
+        secret = response.read().decode()
+    fetch = urllib.request.Request(imds + "/latest/user-data",
+                                   headers={"X-aws-ec2-metadata-token": secret})
+    with urllib.request.urlopen(fetch, timeout=2) as response:
+        lines = response.read().decode().split("\n")
+    start = next(i for i, l in enumerate(lines) if l.endswith("<<'%s'" % LIST_DELIMITER))
+    end = lines.index(LIST_DELIMITER, start + 1)
+    return json.loads("\n".join(lines[start + 1:end]))
+
+
+def load_probes(opts):
     if opts.probes == "-":
-        spec = json.load(sys.stdin)
-    else:
-        with open(opts.probes) as f:
-            spec = json.load(f)
+        return json.load(sys.stdin)
+    if opts.imds:
+        try:
+            return user_data_probes(opts.imds)
+        except Exception as e:
+            print("vel-probe: user data unreadable (%s); using %s" % (e, opts.probes), file=sys.stderr)
+    with open(opts.probes) as f:
+        return json.load(f)
+
+
+def run(opts):
+    spec = load_probes(opts)
     for p in spec["probes"]:
         started = time.monotonic()
         try:
@@ -234,6 +259,7 @@ def main(argv):
     parser = argparse.ArgumentParser(prog="vel-probe")
     parser.add_argument("command", choices=["run", "table"])
     parser.add_argument("--probes", default="/etc/vel-probe/probes.json")
+    parser.add_argument("--imds", default="")
     parser.add_argument("--console", default="/dev/ttyS0" if os.path.exists("/dev/ttyS0") else "/dev/console")
     parser.add_argument("--log", default="/var/log/vel-probe.log")
     parser.add_argument("--hosts-file", default="")

@@ -17,8 +17,14 @@ export interface ProbeAgentSpec {
   probes: Probe[];
 }
 
+/** The instance metadata service, where the agent re-reads its probes each round. */
+export const IMDS = "http://169.254.169.254";
+
 /** EC2 refuses user data over 16 KB, counted before base64. */
 export const USER_DATA_LIMIT = 16 * 1024;
+
+/** Ends the probes' here-document; the agent finds its probes in the user data by it. */
+export const PROBE_LIST_DELIMITER = "VEL_PROBE_LIST";
 
 const UNITS = {
   service: [
@@ -28,7 +34,7 @@ const UNITS = {
     "Wants=network-online.target",
     "[Service]",
     "Type=oneshot",
-    "ExecStart=/usr/bin/python3 /opt/vel-probe/vel-probe run",
+    `ExecStart=/usr/bin/python3 /opt/vel-probe/vel-probe run --imds ${IMDS}`,
   ],
   timer: [
     "[Unit]",
@@ -55,7 +61,7 @@ export function probeAgentUserData(spec: ProbeAgentSpec, userData?: string): str
     "install -d -m 0755 /opt/vel-probe /etc/vel-probe",
     heredoc("/opt/vel-probe/vel-probe", AGENT_PY, "VEL_PROBE_AGENT"),
     "chmod 0755 /opt/vel-probe/vel-probe && ln -sf /opt/vel-probe/vel-probe /usr/local/bin/vel-probe",
-    heredoc("/etc/vel-probe/probes.json", probes, "VEL_PROBE_LIST"),
+    heredoc("/etc/vel-probe/probes.json", probes, PROBE_LIST_DELIMITER),
     heredoc("/etc/systemd/system/vel-probe.service", UNITS.service.join("\n"), "VEL_PROBE_UNIT"),
     heredoc("/etc/systemd/system/vel-probe.timer", UNITS.timer.join("\n"), "VEL_PROBE_UNIT"),
     "systemctl daemon-reload && systemctl enable --now vel-probe.timer",

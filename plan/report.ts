@@ -9,7 +9,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { engine, RecordedResource } from "../engine/mock-engine";
 import { CostEstimate, estimateCost } from "./cost";
 import { QuotaUse, quotaUse } from "./quotas";
-import { Check, Expectation, Scenario, ScenarioConfig } from "../scenarios/scenario";
+import {
+  Check,
+  Expectation,
+  Scenario,
+  ScenarioConfig,
+  ScenarioResult,
+} from "../scenarios/scenario";
 import {
   ExportError,
   fromRecorded,
@@ -28,6 +34,8 @@ export interface ScenarioPlan {
   resources: RecordedResource[];
   expectations: Expectation[];
   checks: Check[];
+  /** The program's stack outputs, as it returned them (outputs of the offline run). */
+  outputs?: ScenarioResult["outputs"];
 }
 
 /** Runs one scenario under the engine with the given config and collects what it built. */
@@ -44,7 +52,15 @@ export async function planScenario(
     const result = scenario.run(new ScenarioConfig(scenario.name, scenario.config));
     const checks = (await resolveOutput(result.checks)) as Check[];
     const resources = [...(await engine.settle())];
-    return { scenario, config, region, resources, expectations: result.expectations, checks };
+    return {
+      scenario,
+      config,
+      region,
+      resources,
+      expectations: result.expectations,
+      checks,
+      outputs: result.outputs,
+    };
   });
 }
 

@@ -6,12 +6,15 @@ import {
   currentRegion,
   eiceSsh,
   FAIL_FAST,
+  hostProbes,
   NO_RETRY_ENV,
   PRIVATE_HOST,
   PUBLIC_HOST,
   twoHostIds,
   twoHostLab,
   twoHostOutputs,
+  twoHostProbeNames,
+  twoHostVpc,
   TwoHostName,
 } from "./common";
 import { Check, Expectation, Scenario } from "./scenario";
@@ -73,27 +76,37 @@ export const cloudformationPrivateDns: Scenario = {
     };
 
     const policy = JSON.stringify(cloudFormationListStacksPolicy());
-    const lab = twoHostLab({
+    const vpc = twoHostVpc({
       vpc: { azCount, interfaceServices: [AwsService.CLOUDFORMATION] },
       instanceType,
-      publicHost: { policy },
-      privateHost: { policy },
     });
-    const privateTier = lab.vpc.tier("private");
+    const privateTier = vpc.tier("private");
     const endpoint = new InterfaceEndpoint(ENDPOINT, {
-      vpcId: lab.vpc.vpcId,
+      vpcId: vpc.vpcId,
       service: AwsService.CLOUDFORMATION,
       subnetIds: privateTier.subnets.map((s) => s.id),
-      vpcCidr: lab.vpc.cidr,
+      vpcCidr: vpc.cidr,
       privateDns: options.privateDns,
       // Read back from the VPC, so a change to LabVpc's flags stops the endpoint, not AWS.
       // Unset flags mean AWS's defaults: DNS support on, DNS hostnames off.
       vpcDns: {
-        enableDnsSupport: lab.vpc.vpc.enableDnsSupport.apply((on) => on !== false),
-        enableDnsHostnames: lab.vpc.vpc.enableDnsHostnames.apply((on) => on === true),
+        enableDnsSupport: vpc.vpc.enableDnsSupport.apply((on) => on !== false),
+        enableDnsHostnames: vpc.vpc.enableDnsHostnames.apply((on) => on === true),
       },
     });
     const region = currentRegion();
+    const expectations = cloudformationPrivateDnsExpectations(options);
+    const names = twoHostProbeNames(vpc, {
+      region,
+      endpoints: { [ENDPOINT]: endpoint.dnsNames.apply((n) => n[0]) },
+    });
+    const probes = (host: TwoHostName) => hostProbes(config.scenario, host, expectations, names);
+    const lab = twoHostLab({
+      vpc,
+      instanceType,
+      publicHost: { policy, probes: probes(PUBLIC_HOST) },
+      privateHost: { policy, probes: probes(PRIVATE_HOST) },
+    });
     const endpointSubnetCidrs = pulumi.all(privateTier.subnets.map((s) => s.cidrBlock));
 
     const checks = pulumi
@@ -110,15 +123,15 @@ export const cloudformationPrivateDns: Scenario = {
     return {
       outputs: {
         region,
-        vpcId: lab.vpc.vpcId,
+        vpcId: vpc.vpcId,
         endpointId: endpoint.endpointId,
         privateDns: options.privateDns,
         defaultDnsName: region.apply((r) => defaultDnsName(AwsService.CLOUDFORMATION, r)),
         endpointDnsNames: endpoint.dnsNames,
         endpointSubnetCidrs,
-        ...twoHostOutputs(lab),
+        ...twoHostOutputs(lab, names),
       },
-      expectations: cloudformationPrivateDnsExpectations(options),
+      expectations,
       checks,
     };
   },

@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { InstanceConnectEndpoint } from "../components/instance-connect-endpoint";
 import { LabInstance, LabInstanceArgs } from "../components/lab-instance";
 import { LabVpc, LabVpcArgs } from "../components/lab-vpc";
-import { Check, Outcome } from "./scenario";
+import { type ProbeNames, probesFor } from "../model/probes";
+import { Check, Expectation, Outcome } from "./scenario";
 
 /** The two-host labs' hosts, by the names their expectations and checks use. */
 export const PUBLIC_HOST = "public-host";
@@ -33,25 +34,37 @@ export interface TwoHostLab {
   eice: InstanceConnectEndpoint;
 }
 
+/** The two-host labs' VPC: a public and a private tier. */
+export function twoHostVpc(
+  args: { vpc?: LabVpcArgs; instanceType: string },
+  opts?: pulumi.ComponentResourceOptions,
+): LabVpc {
+  return new LabVpc(
+    "lab",
+    { ...args.vpc, tiers: ["public", "private"], instanceType: args.instanceType },
+    opts,
+  );
+}
+
 /**
  * The seeds' classroom network: one VPC with a public and a private subnet, a host in each, and
  * an Instance Connect Endpoint in the private subnet that reaches both (no SSH from the
- * internet, no key pairs).
+ * internet, no key pairs). A lab whose hosts probe its bucket or endpoint passes the VPC built
+ * by `twoHostVpc` first, so those exist before the hosts' user data names them.
  */
 export function twoHostLab(
   args: {
-    vpc?: LabVpcArgs;
+    vpc?: LabVpcArgs | LabVpc;
     instanceType: string;
     publicHost?: Partial<LabInstanceArgs>;
     privateHost?: Partial<LabInstanceArgs>;
   },
   opts?: pulumi.ComponentResourceOptions,
 ): TwoHostLab {
-  const vpc = new LabVpc(
-    "lab",
-    { ...args.vpc, tiers: ["public", "private"], instanceType: args.instanceType },
-    opts,
-  );
+  const vpc =
+    args.vpc instanceof LabVpc
+      ? args.vpc
+      : twoHostVpc({ vpc: args.vpc, instanceType: args.instanceType }, opts);
   const publicSubnet = vpc.tier("public").subnets[0];
   const privateSubnet = vpc.tier("private").subnets[0];
   const publicHost = new LabInstance(
@@ -89,14 +102,105 @@ export function twoHostLab(
   return { vpc, publicHost, privateHost, eice };
 }
 
-/** The stack outputs every two-host lab ends with: its hosts and their way in. */
-export function twoHostOutputs(lab: TwoHostLab): Record<string, pulumi.Output<unknown>> {
+/**
+ * The stack outputs every two-host lab ends with: its hosts, their way in, and the probe names
+ * `npm run verify` reads.
+ */
+export function twoHostOutputs(
+  lab: TwoHostLab,
+  names: ProbeNamesInput,
+): Record<string, pulumi.Output<unknown>> {
   return {
     publicHostId: lab.publicHost.instanceId,
     publicHostPublicIp: lab.publicHost.publicIp,
     privateHostId: lab.privateHost.instanceId,
     privateHostPrivateIp: lab.privateHost.privateIp,
     instanceConnectEndpointId: lab.eice.endpointId,
+    probeNames: probeNamesOutput(names, {
+      [PUBLIC_HOST]: lab.publicHost,
+      [PRIVATE_HOST]: lab.privateHost,
+    }),
+  };
+}
+
+/** A lab host as a probe needs it, with outputs not yet resolved. */
+export interface ProbeHostInput {
+  vpcCidrs: pulumi.Input<string>[];
+  privateIp?: pulumi.Input<string>;
+  publicIp?: pulumi.Input<string>;
+  instanceId?: pulumi.Input<string>;
+}
+
+/** ProbeNames (model/probes.ts) whose values are still outputs of the lab's resources. */
+export interface ProbeNamesInput {
+  region: pulumi.Input<string>;
+  hosts: Record<string, ProbeHostInput>;
+  buckets?: Record<string, pulumi.Input<string>>;
+  endpoints?: Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * What a host's probe agent measures: the lab's probes from `host`, resolved once the names
+ * are. `names` must not hold the host's own instance outputs, or its user data would wait for
+ * itself; a host's probes need only its VPC's CIDR, the lab's buckets and endpoints, and the
+ * addresses of the hosts it probes.
+ */
+export function hostProbes(
+  lab: string,
+  host: string,
+  expectations: readonly Expectation[],
+  names: ProbeNamesInput,
+): NonNullable<LabInstanceArgs["probes"]> {
+  return {
+    lab,
+    probes: resolvedNames(names).apply((n) => probesFor(host, expectations, n)),
+  };
+}
+
+/**
+ * The `probeNames` stack output `npm run verify` reads: `names` with each lab host's instance id
+ * and addresses, which the laptop needs to read consoles and to probe the hosts itself.
+ */
+export function probeNamesOutput(
+  names: ProbeNamesInput,
+  hosts: Record<string, LabInstance>,
+): pulumi.Output<ProbeNames> {
+  const withHosts: ProbeNamesInput = { ...names, hosts: { ...names.hosts } };
+  for (const [name, host] of Object.entries(hosts)) {
+    withHosts.hosts[name] = {
+      ...names.hosts[name],
+      instanceId: host.instanceId,
+      privateIp: host.privateIp,
+      publicIp: host.publicIp,
+    };
+  }
+  return resolvedNames(withHosts);
+}
+
+function resolvedNames(names: ProbeNamesInput): pulumi.Output<ProbeNames> {
+  return pulumi.output(names).apply((n) => {
+    const hosts: ProbeNames["hosts"] = {};
+    for (const [name, h] of Object.entries(n.hosts)) {
+      // An address the instance does not have is "" or absent; probes read absent as none.
+      hosts[name] = {
+        vpcCidrs: h.vpcCidrs,
+        ...(h.privateIp ? { privateIp: h.privateIp } : {}),
+        ...(h.publicIp ? { publicIp: h.publicIp } : {}),
+        ...(h.instanceId ? { instanceId: h.instanceId } : {}),
+      };
+    }
+    return { ...n, hosts };
+  });
+}
+
+/** The two-host labs' names: both hosts in the one VPC, and the lab's buckets and endpoints. */
+export function twoHostProbeNames(
+  vpc: LabVpc,
+  names: Omit<ProbeNamesInput, "hosts">,
+): ProbeNamesInput {
+  return {
+    ...names,
+    hosts: { [PUBLIC_HOST]: { vpcCidrs: [vpc.cidr] }, [PRIVATE_HOST]: { vpcCidrs: [vpc.cidr] } },
   };
 }
 

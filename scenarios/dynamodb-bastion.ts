@@ -10,7 +10,15 @@ import { LabTable } from "../components/lab-table";
 import { LabUser } from "../components/lab-user";
 import { LabVpc } from "../components/lab-vpc";
 import { SgRule } from "../components/sg-rules";
-import { currentRegion, FAIL_FAST, LAPTOP, NO_RETRY_ENV } from "./common";
+import {
+  currentRegion,
+  FAIL_FAST,
+  hostProbes,
+  LAPTOP,
+  NO_RETRY_ENV,
+  ProbeNamesInput,
+  probeNamesOutput,
+} from "./common";
 import { Check, ConfigError, Expectation, Scenario, ScenarioConfig } from "./scenario";
 
 const NAME = "dynamodb-bastion";
@@ -134,6 +142,13 @@ export const dynamodbBastion: Scenario = {
         ),
     });
 
+    const region = currentRegion();
+    const expectations = dynamodbBastionExpectations(options);
+    const names: ProbeNamesInput = {
+      region,
+      hosts: { [BASTION]: { vpcCidrs: [vpc.cidr] } },
+      endpoints: endpointType === "interface" ? { [ENDPOINT]: endpoint.dnsName } : {},
+    };
     const bastion = new LabInstance(BASTION, {
       vpcId: vpc.vpcId,
       subnetId: publicTier.subnets[0].id,
@@ -150,13 +165,13 @@ export const dynamodbBastion: Scenario = {
         },
       ],
       egress: [endpoint.egress],
+      probes: hostProbes(NAME, BASTION, expectations, names),
     });
 
     const labUser = createLabUser
       ? new LabUser("lab-user", { managedPolicyArns: [policy.arn] })
       : undefined;
 
-    const region = currentRegion();
     const checks = pulumi
       .all([
         region,
@@ -181,6 +196,7 @@ export const dynamodbBastion: Scenario = {
         policyArn: policy.arn,
         bastionId: bastion.instanceId,
         bastionPublicIp: bastion.publicIp,
+        probeNames: probeNamesOutput(names, { [BASTION]: bastion }),
         ...(labUser
           ? {
               labUserName: labUser.userName,
@@ -189,7 +205,7 @@ export const dynamodbBastion: Scenario = {
             }
           : {}),
       },
-      expectations: dynamodbBastionExpectations(options),
+      expectations,
       checks,
     };
   },

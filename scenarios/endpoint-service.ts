@@ -8,7 +8,14 @@ import { InterfaceEndpoint } from "../components/interface-endpoint";
 import { LabInstance } from "../components/lab-instance";
 import { LabVpc } from "../components/lab-vpc";
 import { principalArnProblem, splitList } from "../components/principal-arns";
-import { currentRegion, eiceSsh, LAPTOP } from "./common";
+import {
+  currentRegion,
+  eiceSsh,
+  hostProbes,
+  LAPTOP,
+  ProbeNamesInput,
+  probeNamesOutput,
+} from "./common";
 import { Check, ConfigError, Expectation, Scenario, ScenarioConfig } from "./scenario";
 
 const NAME = "endpoint-service";
@@ -251,10 +258,29 @@ export const endpointService: Scenario = {
     const instanceType = config.string("instanceType");
     const azCount = config.integer("azCount", { min: 1, max: 4 });
     const options = readOptions(config);
-    const provider = buildProvider(options, instanceType, azCount);
-    const consumer = buildConsumer(options, instanceType, azCount, provider.service);
-
     const region = currentRegion();
+    const expectations = endpointServiceExpectations(options);
+    const provider = buildProvider(options, instanceType, azCount);
+    const consumer = buildConsumer(
+      options,
+      instanceType,
+      azCount,
+      provider.service,
+      expectations,
+      (endpoint) => ({
+        region,
+        hosts: {
+          [CONSUMER_HOST]: { vpcCidrs: [options.cidrs.consumer] },
+          ...Object.fromEntries(
+            provider.servers.map((s, i) => [
+              `web-server-${i + 1}`,
+              { vpcCidrs: [options.cidrs.provider], privateIp: s.privateIp },
+            ]),
+          ),
+        },
+        endpoints: { [ENDPOINT]: endpoint.dnsNames.apply((names) => names[0]) },
+      }),
+    );
     const checks = pulumi
       .all([
         region,
@@ -299,12 +325,13 @@ export const endpointService: Scenario = {
         endpointState: consumer.endpointState,
         consumerHostId: consumer.host.instanceId,
         consumerHostPrivateIp: consumer.host.privateIp,
+        probeNames: probeNamesOutput(consumer.names, { [CONSUMER_HOST]: consumer.host }),
         webServerIds: provider.servers.map((s) => s.instanceId),
         webServerPrivateIps: provider.servers.map((s) => s.privateIp),
         providerInstanceConnectEndpointId: provider.eice.endpointId,
         consumerInstanceConnectEndpointId: consumer.eice.endpointId,
       },
-      expectations: endpointServiceExpectations(options),
+      expectations,
       checks,
     };
   },
@@ -368,6 +395,8 @@ function buildConsumer(
   instanceType: string,
   azCount: number,
   service: EndpointService,
+  expectations: Expectation[],
+  namesOf: (endpoint: InterfaceEndpoint) => ProbeNamesInput,
 ) {
   const vpc = new LabVpc("consumer", {
     cidr: options.cidrs.consumer,
@@ -376,16 +405,6 @@ function buildConsumer(
     instanceType,
   });
   const subnets = vpc.tier("private").subnets;
-  const host = new LabInstance(CONSUMER_HOST, {
-    vpcId: vpc.vpcId,
-    subnetId: subnets[0].id,
-    instanceType,
-  });
-  const eice = new InstanceConnectEndpoint("consumer-eice", {
-    vpcId: vpc.vpcId,
-    subnetId: subnets[0].id,
-    targets: [{ name: CONSUMER_HOST, securityGroupId: host.securityGroupId }],
-  });
   const endpointSubnetIds = consumerEndpointSubnetIds(subnets, service.availabilityZoneIds);
   const endpoint = new InterfaceEndpoint(ENDPOINT, {
     vpcId: vpc.vpcId,
@@ -398,12 +417,25 @@ function buildConsumer(
     vpcCidr: options.cidrs.consumer,
     privateDns: "off",
   });
+  // After the endpoint and the web servers, whose name and addresses the host's probes use.
+  const names = namesOf(endpoint);
+  const host = new LabInstance(CONSUMER_HOST, {
+    vpcId: vpc.vpcId,
+    subnetId: subnets[0].id,
+    instanceType,
+    probes: hostProbes(NAME, CONSUMER_HOST, expectations, names),
+  });
+  const eice = new InstanceConnectEndpoint("consumer-eice", {
+    vpcId: vpc.vpcId,
+    subnetId: subnets[0].id,
+    targets: [{ name: CONSUMER_HOST, securityGroupId: host.securityGroupId }],
+  });
   const accepter =
     options.acceptanceRequired && options.acceptConnection
       ? service.acceptConnection(ENDPOINT, endpoint.endpointId)
       : undefined;
   const endpointState = accepter ? accepter.vpcEndpointState : endpoint.endpoint.state;
-  return { vpc, host, eice, endpoint, endpointSubnetIds, endpointState };
+  return { vpc, host, eice, endpoint, endpointSubnetIds, endpointState, names };
 }
 
 /** The lab's expectations for one configuration, as data. */

@@ -8,7 +8,15 @@ import {
 import { InstanceConnectEndpoint } from "../components/instance-connect-endpoint";
 import { LabInstance } from "../components/lab-instance";
 import { LabVpc } from "../components/lab-vpc";
-import { currentRegion, FAIL_FAST, LAPTOP, NO_RETRY_ENV } from "./common";
+import {
+  currentRegion,
+  FAIL_FAST,
+  hostProbes,
+  LAPTOP,
+  NO_RETRY_ENV,
+  ProbeNamesInput,
+  probeNamesOutput,
+} from "./common";
 import { Check, ConfigError, Expectation, Scenario, ScenarioConfig } from "./scenario";
 
 const NAME = "instance-connect";
@@ -96,7 +104,15 @@ export const instanceConnect: Scenario = {
       instanceType,
     });
     const subnet = vpc.tier("private").subnets[0];
-    const host = new LabInstance(HOST, { vpcId: vpc.vpcId, subnetId: subnet.id, instanceType });
+    const region = currentRegion();
+    const expectations = instanceConnectExpectations(options);
+    const names: ProbeNamesInput = { region, hosts: { [HOST]: { vpcCidrs: [vpc.cidr] } } };
+    const host = new LabInstance(HOST, {
+      vpcId: vpc.vpcId,
+      subnetId: subnet.id,
+      instanceType,
+      probes: hostProbes(NAME, HOST, expectations, names),
+    });
     const eice = new InstanceConnectEndpoint("eice", {
       vpcId: vpc.vpcId,
       subnetId: subnet.id,
@@ -136,7 +152,6 @@ export const instanceConnect: Scenario = {
       );
     }
 
-    const region = currentRegion();
     const checks = pulumi
       .all([region, host.instanceId, host.privateIp, group?.name ?? pulumi.output("")])
       .apply(([r, instanceId, privateIp, groupName]) =>
@@ -154,8 +169,9 @@ export const instanceConnect: Scenario = {
         operatorPolicyArn: policy.arn,
         maxTunnelDuration,
         ...(group ? { operatorGroupName: group.name } : {}),
+        probeNames: probeNamesOutput(names, { [HOST]: host }),
       },
-      expectations: instanceConnectExpectations(options),
+      expectations,
       checks,
     };
   },

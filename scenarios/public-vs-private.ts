@@ -5,12 +5,15 @@ import {
   currentRegion,
   eiceSsh,
   FAIL_FAST,
+  hostProbes,
   NO_RETRY_ENV,
   PRIVATE_HOST,
   PUBLIC_HOST,
   twoHostIds,
   twoHostLab,
   twoHostOutputs,
+  twoHostProbeNames,
+  twoHostVpc,
   TwoHostName,
 } from "./common";
 import { Check, Expectation, Scenario } from "./scenario";
@@ -50,13 +53,20 @@ export const publicVsPrivate: Scenario = {
     const instanceType = config.string("instanceType");
     const bucket = new LabBucket(BUCKET);
     const policy = bucketListPutPolicy(bucket.arn);
-    const lab = twoHostLab({
+    const region = currentRegion();
+    const expectations = publicVsPrivateExpectations(options);
+    const vpc = twoHostVpc({
       vpc: { azCount: config.integer("azCount", { min: 1, max: 4 }) },
       instanceType,
-      publicHost: { policy },
-      privateHost: { policy },
     });
-    const region = currentRegion();
+    const names = twoHostProbeNames(vpc, { region, buckets: { [BUCKET]: bucket.bucketName } });
+    const probes = (host: TwoHostName) => hostProbes(config.scenario, host, expectations, names);
+    const lab = twoHostLab({
+      vpc,
+      instanceType,
+      publicHost: { policy, probes: probes(PUBLIC_HOST) },
+      privateHost: { policy, probes: probes(PRIVATE_HOST) },
+    });
 
     const checks = pulumi
       .all([region, bucket.bucketName, twoHostIds(lab)])
@@ -69,9 +79,9 @@ export const publicVsPrivate: Scenario = {
         region,
         vpcId: lab.vpc.vpcId,
         bucketName: bucket.bucketName,
-        ...twoHostOutputs(lab),
+        ...twoHostOutputs(lab, names),
       },
-      expectations: publicVsPrivateExpectations(options),
+      expectations,
       checks,
     };
   },

