@@ -445,6 +445,23 @@ const SHAPERS: Record<string, Shaper> = {
     return { id: listenerArn, state: { ...inputs, arn: listenerArn } };
   },
   // The provider's id is `<service id>_<endpoint id>`; accepting makes the endpoint available.
+  "aws:ec2/networkInsightsPath:NetworkInsightsPath": ({ inputs, hex, region }) => {
+    const id = `nip-${hex(17)}`;
+    return { id, state: { ...inputs, arn: arn("ec2", region, `network-insights-path/${id}`) } };
+  },
+  // Finished, as `waitForCompletion` leaves it. Whether AWS finds a path is not the engine's to
+  // guess: `pathFound` stays unset unless a spec shapes it (defineShape).
+  "aws:ec2/networkInsightsAnalysis:NetworkInsightsAnalysis": ({ inputs, hex, region }) => {
+    const id = `nia-${hex(17)}`;
+    return {
+      id,
+      state: {
+        ...inputs,
+        arn: arn("ec2", region, `network-insights-analysis/${id}`),
+        status: "succeeded",
+      },
+    };
+  },
   "aws:ec2/vpcEndpointConnectionAccepter:VpcEndpointConnectionAccepter": ({ inputs }) => ({
     id: `${String(inputs.vpcEndpointServiceId)}_${String(inputs.vpcEndpointId)}`,
     state: { ...inputs, vpcEndpointState: "available" },

@@ -209,3 +209,54 @@ export function probeFor(e: Expectation, names: ProbeNames): Probe {
 function cidrsOf(client: ProbeHost | undefined): string[] {
   return client ? [...client.vpcCidrs] : [];
 }
+
+/** One end of a Reachability Analyzer path, by the lab's logical names. */
+export type PathEnd =
+  | { kind: "host"; host: string }
+  /** An interface endpoint (AWS's analyzer takes the `vpce-` id). */
+  | { kind: "endpoint"; via: string }
+  /** The internet gateway of `host`'s VPC: where a request from outside enters. */
+  | { kind: "internet-gateway"; host: string };
+
+/** A path AWS's Reachability Analyzer can check for one expectation: TCP to `port`. */
+export interface AnalyzerPath {
+  /** The expectation's client and probe id: the row of `verify` it belongs to. */
+  from: string;
+  probe: string;
+  source: PathEnd;
+  destination: PathEnd;
+  port: number;
+}
+
+/**
+ * The network expectations the analyzer can express: a request from a lab host to an interface
+ * endpoint (through its own name, or an endpoint service's) or to another host, and from the
+ * laptop to a host (entering at the host's internet gateway). A request by an AWS service's
+ * default name has no resource to name as its destination (the service's public addresses, a
+ * gateway endpoint's prefix list), so the probes alone measure those.
+ */
+export function analyzerPathOf(
+  e: Expectation,
+  isHost: (name: string) => boolean,
+): AnalyzerPath | undefined {
+  if (e.probe !== "request") return undefined;
+  const to = e.to;
+  const from = { from: e.from, probe: probeId(e) };
+  const client = isHost(e.from);
+  if (to.kind === "instance") {
+    if (!isHost(to.host)) return undefined;
+    const source: PathEnd = client
+      ? { kind: "host", host: e.from }
+      : { kind: "internet-gateway", host: to.host };
+    return { ...from, source, destination: { kind: "host", host: to.host }, port: to.port };
+  }
+  if (!client) return undefined;
+  const source: PathEnd = { kind: "host", host: e.from };
+  if (to.kind === "endpoint-service") {
+    return { ...from, source, destination: { kind: "endpoint", via: to.via }, port: to.port };
+  }
+  if (to.kind === "aws-service" && to.via) {
+    return { ...from, source, destination: { kind: "endpoint", via: to.via }, port: 443 };
+  }
+  return undefined;
+}

@@ -32,6 +32,8 @@ export const TYPE = {
   securityGroupEgressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
   // Endpoints and PrivateLink
   vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+  networkInsightsPath: "aws:ec2/networkInsightsPath:NetworkInsightsPath",
+  networkInsightsAnalysis: "aws:ec2/networkInsightsAnalysis:NetworkInsightsAnalysis",
   vpcEndpointRouteTableAssociation:
     "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation",
   vpcEndpointService: "aws:ec2/vpcEndpointService:VpcEndpointService",

@@ -10,6 +10,7 @@ import {
   NO_RETRY_ENV,
   PRIVATE_HOST,
   PUBLIC_HOST,
+  reachabilityOutputs,
   twoHostIds,
   twoHostLab,
   twoHostOutputs,
@@ -130,6 +131,10 @@ export const cloudformationPrivateDns: Scenario = {
         endpointDnsNames: endpoint.dnsNames,
         endpointSubnetCidrs,
         ...twoHostOutputs(lab, names),
+        ...reachabilityOutputs(config, expectations, {
+          hosts: { [PUBLIC_HOST]: lab.publicHost, [PRIVATE_HOST]: lab.privateHost },
+          endpoints: { [ENDPOINT]: endpoint.endpointId },
+        }),
       },
       expectations,
       checks,

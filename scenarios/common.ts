@@ -7,8 +7,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { InstanceConnectEndpoint } from "../components/instance-connect-endpoint";
 import { LabInstance, LabInstanceArgs } from "../components/lab-instance";
 import { LabVpc, LabVpcArgs } from "../components/lab-vpc";
-import { type ProbeNames, probesFor } from "../model/probes";
-import { Check, Expectation, Outcome } from "./scenario";
+import { type AnalyzerPath, analyzerPathOf, type ProbeNames, probesFor } from "../model/probes";
+import { Reachability } from "../components/reachability";
+import { Check, Expectation, Outcome, ScenarioConfig } from "./scenario";
 
 /** The two-host labs' hosts, by the names their expectations and checks use. */
 export const PUBLIC_HOST = "public-host";
@@ -320,4 +321,76 @@ export function s3Steps(args: {
         },
       ];
   }
+}
+
+/** A lab's resources a Reachability Analyzer path can start or end at, by logical name. */
+export interface PathEnds {
+  hosts: Record<string, LabInstance>;
+  /** Interface endpoint ids, by the names expectations give them (`via`). */
+  endpoints?: Record<string, pulumi.Input<string>>;
+  /** The internet gateway of a host's VPC, for requests that enter there from outside. */
+  internetGateways?: Record<string, pulumi.Input<string>>;
+}
+
+/** One analysed expectation, as the `reachability` output lists it for `npm run verify`. */
+export interface ReachabilityOutput {
+  from: string;
+  probe: string;
+  port: number;
+  analysisId: string;
+  status: string;
+  pathFound?: boolean;
+}
+
+/**
+ * With config `reachabilityAnalyzer`, AWS's Reachability Analyzer on every network expectation
+ * it can express (model/probes.ts analyzerPathOf) whose ends the lab has: the `reachability`
+ * stack output. Off (the default), nothing is created: each analysis costs USD 0.10.
+ */
+export function reachabilityOutputs(
+  config: ScenarioConfig,
+  expectations: readonly Expectation[],
+  ends: PathEnds,
+): Record<string, pulumi.Output<unknown>> {
+  if (!config.boolean("reachabilityAnalyzer")) return {};
+  const idOf = (end: AnalyzerPath["source"]): pulumi.Input<string> | undefined => {
+    if (end.kind === "host") return ends.hosts[end.host]?.instanceId;
+    if (end.kind === "endpoint") return ends.endpoints?.[end.via];
+    return ends.internetGateways?.[end.host];
+  };
+  const paths = new Map<
+    string,
+    { path: AnalyzerPath; source: pulumi.Input<string>; destination: pulumi.Input<string> }
+  >();
+  for (const e of expectations) {
+    const path = analyzerPathOf(e, (name) => name in ends.hosts);
+    const source = path && idOf(path.source);
+    const destination = path && idOf(path.destination);
+    if (!path || source === undefined || destination === undefined) continue;
+    paths.set(`${path.from}-${path.probe}`, { path, source, destination });
+  }
+  if (paths.size === 0) return { reachability: pulumi.output([]) };
+  const analyzer = new Reachability("reachability", {
+    paths: [...paths].map(([name, p]) => ({
+      name,
+      source: p.source,
+      destination: p.destination,
+      port: p.path.port,
+    })),
+  });
+  return {
+    reachability: analyzer.results.apply((results) =>
+      results.map((r): ReachabilityOutput => {
+        const { path } = paths.get(r.name)!;
+        return {
+          from: path.from,
+          probe: path.probe,
+          port: path.port,
+          analysisId: r.analysisId,
+          status: r.status,
+          ...(r.pathFound === undefined ? {} : { pathFound: r.pathFound }),
+        };
+      }),
+    ),
+  };
 }

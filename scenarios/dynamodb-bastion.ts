@@ -18,6 +18,7 @@ import {
   NO_RETRY_ENV,
   ProbeNamesInput,
   probeNamesOutput,
+  reachabilityOutputs,
 } from "./common";
 import { Check, ConfigError, Expectation, Scenario, ScenarioConfig } from "./scenario";
 
@@ -197,6 +198,11 @@ export const dynamodbBastion: Scenario = {
         bastionId: bastion.instanceId,
         bastionPublicIp: bastion.publicIp,
         probeNames: probeNamesOutput(names, { [BASTION]: bastion }),
+        ...reachabilityOutputs(config, expectations, {
+          hosts: { [BASTION]: bastion },
+          endpoints: endpointType === "interface" ? { [ENDPOINT]: endpoint.endpointId } : {},
+          internetGateways: vpc.internetGateway ? { [BASTION]: vpc.internetGateway.id } : {},
+        }),
         ...(labUser
           ? {
               labUserName: labUser.userName,

@@ -15,6 +15,7 @@ import {
   LAPTOP,
   ProbeNamesInput,
   probeNamesOutput,
+  reachabilityOutputs,
 } from "./common";
 import { Check, ConfigError, Expectation, Scenario, ScenarioConfig } from "./scenario";
 
@@ -326,6 +327,13 @@ export const endpointService: Scenario = {
         consumerHostId: consumer.host.instanceId,
         consumerHostPrivateIp: consumer.host.privateIp,
         probeNames: probeNamesOutput(consumer.names, { [CONSUMER_HOST]: consumer.host }),
+        ...reachabilityOutputs(config, expectations, {
+          hosts: {
+            [CONSUMER_HOST]: consumer.host,
+            ...Object.fromEntries(provider.servers.map((s, i) => [`web-server-${i + 1}`, s])),
+          },
+          endpoints: { [ENDPOINT]: consumer.endpoint.endpointId },
+        }),
         webServerIds: provider.servers.map((s) => s.instanceId),
         webServerPrivateIps: provider.servers.map((s) => s.privateIp),
         providerInstanceConnectEndpointId: provider.eice.endpointId,

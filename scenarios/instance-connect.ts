@@ -16,6 +16,7 @@ import {
   NO_RETRY_ENV,
   ProbeNamesInput,
   probeNamesOutput,
+  reachabilityOutputs,
 } from "./common";
 import { Check, ConfigError, Expectation, Scenario, ScenarioConfig } from "./scenario";
 
@@ -170,6 +171,8 @@ export const instanceConnect: Scenario = {
         maxTunnelDuration,
         ...(group ? { operatorGroupName: group.name } : {}),
         probeNames: probeNamesOutput(names, { [HOST]: host }),
+        // The closed VPC has no internet gateway: no path the analyzer can name.
+        ...reachabilityOutputs(config, expectations, { hosts: { [HOST]: host } }),
       },
       expectations,
       checks,

@@ -9,6 +9,7 @@ import {
   NO_RETRY_ENV,
   PRIVATE_HOST,
   PUBLIC_HOST,
+  reachabilityOutputs,
   twoHostIds,
   twoHostLab,
   twoHostOutputs,
@@ -80,6 +81,9 @@ export const publicVsPrivate: Scenario = {
         vpcId: lab.vpc.vpcId,
         bucketName: bucket.bucketName,
         ...twoHostOutputs(lab, names),
+        ...reachabilityOutputs(config, expectations, {
+          hosts: { [PUBLIC_HOST]: lab.publicHost, [PRIVATE_HOST]: lab.privateHost },
+        }),
       },
       expectations,
       checks,

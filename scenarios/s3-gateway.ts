@@ -12,6 +12,7 @@ import {
   LAPTOP,
   PRIVATE_HOST,
   PUBLIC_HOST,
+  reachabilityOutputs,
   s3Steps,
   twoHostIds,
   twoHostLab,
@@ -163,6 +164,9 @@ export const s3Gateway: Scenario = {
         publicRouteTableId,
         gatewayOnPublicRouteTable: options.publicRouteTable,
         ...twoHostOutputs(lab, names),
+        ...reachabilityOutputs(config, expectations, {
+          hosts: { [PUBLIC_HOST]: lab.publicHost, [PRIVATE_HOST]: lab.privateHost },
+        }),
       },
       expectations,
       checks,

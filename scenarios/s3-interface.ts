@@ -12,6 +12,7 @@ import {
   LAPTOP,
   PRIVATE_HOST,
   PUBLIC_HOST,
+  reachabilityOutputs,
   s3Steps,
   twoHostIds,
   twoHostLab,
@@ -174,6 +175,10 @@ export const s3Interface: Scenario = {
         endpointSubnetCidrs,
         gatewayEndpointId: gateway?.endpointId,
         ...twoHostOutputs(lab, names),
+        ...reachabilityOutputs(config, expectations, {
+          hosts: { [PUBLIC_HOST]: lab.publicHost, [PRIVATE_HOST]: lab.privateHost },
+          endpoints: { [INTERFACE]: endpoint.endpointId },
+        }),
       },
       expectations,
       checks,

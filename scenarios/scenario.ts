@@ -91,6 +91,14 @@ export const SHARED_CONFIG: readonly ConfigKey[] = [
     description:
       "How many Availability Zones the lab VPC spans (1-4). One is enough for every lab.",
   },
+  {
+    key: "reachabilityAnalyzer",
+    type: "boolean",
+    default: false,
+    description:
+      "Also run AWS's Reachability Analyzer on each network expectation it can express (USD 0.10 per analysis, " +
+      "run at each create); npm run verify prints whether it agrees with the connectivity model.",
+  },
 ];
 
 /**
