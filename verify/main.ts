@@ -16,6 +16,7 @@ import { compare, exitCodeOf, expectedWord, renderTable, type Row, summary } fro
 import { parseConsole, type ProbeResult } from "./console-line";
 import { type LaptopRun, runLaptopProbes } from "./laptop";
 import { probeNamesFromGraph } from "./names";
+import { analysesOf, compareAnalyses, renderAnalyses } from "./reachability";
 
 export interface VerifyDeps {
   /** The EC2 client for a Region (specs mock it with aws-sdk-client-mock). */
@@ -192,12 +193,29 @@ async function verify(o: Options, d: VerifyDeps): Promise<number> {
   }
 
   if (graph) explain(graph, rows);
+  // Informational: the probes decide the exit status; the analyzer checks the model's network.
+  const analyses = compareAnalyses(analysesOf(out.reachability), rows, graph);
   if (o.json) {
+    const reachability = analyses.map((a) => ({
+      ...a.analysis,
+      reachable: a.reachable ?? null,
+      basis: a.basis,
+      state: a.state,
+    }));
     d.stdout(
-      JSON.stringify({ lab, summary: summary(rows), rows: rows.map(jsonRow) }, null, 2) + "\n",
+      JSON.stringify(
+        {
+          lab,
+          summary: summary(rows),
+          rows: rows.map(jsonRow),
+          ...(reachability.length ? { reachability } : {}),
+        },
+        null,
+        2,
+      ) + "\n",
     );
   } else {
-    d.stdout(renderTable(lab, rows));
+    d.stdout(renderTable(lab, rows) + renderAnalyses(analyses));
   }
   return exitCodeOf(rows);
 }
