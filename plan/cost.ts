@@ -9,7 +9,7 @@
  */
 import { decodeServiceName } from "../model/service-name";
 import { TYPE } from "../model/type-tokens";
-import { itemLabel, PRICE_TABLE, PriceItem, PriceTable, priceOf } from "./prices";
+import { itemLabel, PRICE_TABLE, PriceItem, PriceTable, priceOf, USE_PRICES } from "./prices";
 
 /** What the estimator reads of a resource; the connectivity model's `GraphResource` fits. */
 export interface CostResource {
@@ -52,6 +52,18 @@ export interface CostEstimate {
   readonly complete: boolean;
   readonly notes: readonly string[];
   readonly sources: readonly string[];
+  /** What bills once, when created (each Reachability Analyzer analysis), apart from the hourly total. */
+  readonly oneTime: { readonly lines: readonly OneTimeLine[]; readonly usd: number };
+}
+
+/** A charge billed once per run, not by the hour. */
+export interface OneTimeLine {
+  readonly name: string;
+  readonly type: string;
+  readonly urn: string;
+  readonly what: string;
+  readonly usd: number;
+  readonly source: string;
 }
 
 /** One billable item of a resource, before pricing. */
@@ -170,6 +182,17 @@ export function estimateCost(
       }
     }
   }
+  const analysis = USE_PRICES["reachability-analysis"];
+  const oneTime: OneTimeLine[] = resources
+    .filter((r) => r.type === TYPE.networkInsightsAnalysis)
+    .map((r) => ({
+      name: r.name,
+      type: r.type,
+      urn: r.urn,
+      what: "Reachability Analyzer analysis, billed each time it runs (create or replace)",
+      usd: analysis.usd,
+      source: analysis.source,
+    }));
   const usdPerHour = round(
     lines.reduce((sum, l) => sum + (l.usdPerHour === "unknown" ? 0 : l.usdPerHour), 0),
     6,
@@ -186,6 +209,7 @@ export function estimateCost(
     complete: missing.size === 0,
     notes: table.notes,
     sources: table.sources,
+    oneTime: { lines: oneTime, usd: round(oneTime.length * analysis.usd, 2) },
   };
 }
 

@@ -104,6 +104,21 @@ export const PRICE_TABLE: PriceTable = {
   },
 };
 
+/** What bills once per use rather than by the hour. */
+export interface UsePrice {
+  readonly usd: number;
+  readonly unit: string;
+  readonly source: string;
+}
+
+/**
+ * Per-use prices, the same in every Region (AWS-FACTS.md, Prices): a Reachability Analyzer
+ * analysis bills when it runs, whatever it finds.
+ */
+export const USE_PRICES = {
+  "reachability-analysis": { usd: 0.1, unit: "analysis", source: SOURCES.vpc },
+} as const satisfies Record<string, UsePrice>;
+
 /** Where an item's price would be published, for items the table has no row for. */
 function sourceOf(item: PriceItem): string {
   if (item.startsWith("instance:")) return SOURCES.ec2;

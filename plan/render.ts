@@ -247,6 +247,11 @@ function costLines(cost: CostEstimate, style: Style, width: number): string[] {
   for (const u of cost.unknown) {
     out.push(...wrap(`${u}: look it up on the pages below`, width, "  ").map(style.warn));
   }
+  if (cost.oneTime.lines.length) {
+    const n = cost.oneTime.lines.length;
+    const text = `plus USD ${cost.oneTime.usd.toFixed(2)} once: ${n} Reachability Analyzer ${n === 1 ? "analysis" : "analyses"} (USD 0.10 each, when created)`;
+    out.push(...wrap(text, width, "  "));
+  }
   return out;
 }
 

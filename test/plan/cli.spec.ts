@@ -128,7 +128,7 @@ describe("npm start command line", () => {
         (e: unknown) =>
           e instanceof UsageError &&
           e.message ===
-            'config "bucketPolicyMode" is not a key of s3-gateway; its keys: instanceType, azCount, bucketPolicy, aws:region',
+            'config "bucketPolicyMode" is not a key of s3-gateway; its keys: instanceType, azCount, reachabilityAnalyzer, bucketPolicy, aws:region',
       );
     });
 

@@ -306,7 +306,7 @@ describe("the offline plan (vpc-endpoint-labs plan, npm start)", function () {
       { argv: ["--verbose"], line: "unknown option --verbose" },
       {
         argv: ["public-vs-private", "--config", "bucketPolicy=deny"],
-        line: 'config "bucketPolicy" is not a key of public-vs-private; its keys: instanceType, azCount, aws:region',
+        line: 'config "bucketPolicy" is not a key of public-vs-private; its keys: instanceType, azCount, reachabilityAnalyzer, aws:region',
       },
       {
         argv: ["public-vs-private", "--config", "instanceType=banana"],
