@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { UserError } from "./user-error";
 
 /** One path to analyse: TCP from a resource to a resource, by their ids. */
 export interface ReachabilityPathArgs {
@@ -40,11 +41,11 @@ export class Reachability extends pulumi.ComponentResource {
     const seen = new Set<string>();
     for (const path of args.paths) {
       if (seen.has(path.name)) {
-        throw new Error(`Reachability ${name}: two paths are named "${path.name}"`);
+        throw new UserError(`Reachability ${name}: two paths are named "${path.name}"`);
       }
       seen.add(path.name);
       if (!Number.isInteger(path.port) || path.port < 1 || path.port > 65535) {
-        throw new Error(
+        throw new UserError(
           `Reachability ${name}: path "${path.name}" has port ${path.port}; give a TCP port from 1 to 65535`,
         );
       }

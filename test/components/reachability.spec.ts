@@ -63,7 +63,7 @@ describe("Reachability", () => {
         new Reachability("reachability", {
           paths: [{ name: "laptop-ssh", source: "igw-1", destination: "i-1", port: 0 }],
         }),
-      /^Error: Reachability reachability: path "laptop-ssh" has port 0; give a TCP port from 1 to 65535$/,
+      /^UserError: Reachability reachability: path "laptop-ssh" has port 0; give a TCP port from 1 to 65535$/,
     );
     assert.equal(engine.resources.length, 0);
   });
