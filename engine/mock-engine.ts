@@ -13,6 +13,7 @@ import * as settings from "@pulumi/pulumi/runtime/settings";
 import { refusalOf } from "./refusals";
 import { resourceUrn } from "./urn";
 import type { RecordedResource } from "../model/graph";
+import { TYPE } from "../model/type-tokens";
 
 // Internal to the SDK but exported from its module: resolves once every outstanding
 // registration has been answered, which is what "the program has finished" means under mocks.
@@ -171,7 +172,7 @@ function interfaceDnsEntries(ctx: ShapeContext, endpointId: string): Record<stri
 }
 
 const SHAPERS: Record<string, Shaper> = {
-  "aws:ec2/vpc:Vpc": ({ inputs, hex, region }) => {
+  [TYPE.vpc]: ({ inputs, hex, region }) => {
     const id = `vpc-${hex(17)}`;
     return {
       id,
@@ -187,7 +188,7 @@ const SHAPERS: Record<string, Shaper> = {
       },
     };
   },
-  "aws:ec2/subnet:Subnet": ({ inputs, hex, region, engine }) => {
+  [TYPE.subnet]: ({ inputs, hex, region, engine }) => {
     const id = `subnet-${hex(17)}`;
     const availabilityZone = (inputs.availabilityZone as string) ?? `${region}a`;
     engine.noteSubnet(id, String(inputs.cidrBlock), availabilityZone);
@@ -203,27 +204,27 @@ const SHAPERS: Record<string, Shaper> = {
       },
     };
   },
-  "aws:ec2/routeTable:RouteTable": ({ inputs, hex, region }) => {
+  [TYPE.routeTable]: ({ inputs, hex, region }) => {
     const id = `rtb-${hex(17)}`;
     return { id, state: { arn: arn("ec2", region, `route-table/${id}`), ...inputs } };
   },
-  "aws:ec2/route:Route": ({ inputs, hex }) => ({
+  [TYPE.route]: ({ inputs, hex }) => ({
     id: `r-${String(inputs.routeTableId)}${hex(10)}`,
     state: { ...inputs, state: "active", origin: "CreateRoute" },
   }),
-  "aws:ec2/routeTableAssociation:RouteTableAssociation": ({ inputs, hex }) => ({
+  [TYPE.routeTableAssociation]: ({ inputs, hex }) => ({
     id: `rtbassoc-${hex(17)}`,
     state: { ...inputs },
   }),
-  "aws:ec2/internetGateway:InternetGateway": ({ inputs, hex, region }) => {
+  [TYPE.internetGateway]: ({ inputs, hex, region }) => {
     const id = `igw-${hex(17)}`;
     return { id, state: { arn: arn("ec2", region, `internet-gateway/${id}`), ...inputs } };
   },
-  "aws:ec2/eip:Eip": ({ inputs, hex, name }) => ({
+  [TYPE.eip]: ({ inputs, hex, name }) => ({
     id: `eipalloc-${hex(17)}`,
     state: { ...inputs, allocationId: `eipalloc-${hex(17)}`, publicIp: publicAddress(name) },
   }),
-  "aws:ec2/natGateway:NatGateway": ({ inputs, hex, name, engine }) => ({
+  [TYPE.natGateway]: ({ inputs, hex, name, engine }) => ({
     id: `nat-${hex(17)}`,
     state: {
       connectivityType: "public",
@@ -232,7 +233,7 @@ const SHAPERS: Record<string, Shaper> = {
       publicIp: publicAddress(name),
     },
   }),
-  "aws:ec2/securityGroup:SecurityGroup": ({ inputs, hex, region, name }) => {
+  [TYPE.securityGroup]: ({ inputs, hex, region, name }) => {
     const id = `sg-${hex(17)}`;
     return {
       id,
@@ -247,15 +248,15 @@ const SHAPERS: Record<string, Shaper> = {
       },
     };
   },
-  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ({ inputs, hex, region }) => ({
+  [TYPE.securityGroupIngressRule]: ({ inputs, hex, region }) => ({
     id: `sgr-${hex(17)}`,
     state: { ...inputs, arn: arn("ec2", region, `security-group-rule/sgr-${hex(17)}`) },
   }),
-  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ({ inputs, hex, region }) => ({
+  [TYPE.securityGroupEgressRule]: ({ inputs, hex, region }) => ({
     id: `sgr-${hex(17)}`,
     state: { ...inputs, arn: arn("ec2", region, `security-group-rule/sgr-${hex(17)}`) },
   }),
-  "aws:ec2/instance:Instance": ({ inputs, hex, region, name, engine }) => {
+  [TYPE.instance]: ({ inputs, hex, region, name, engine }) => {
     const id = `i-${hex(17)}`;
     const subnetId = String(inputs.subnetId);
     const privateIp = (inputs.privateIp as string) ?? engine.nextAddress(subnetId);
@@ -281,7 +282,7 @@ const SHAPERS: Record<string, Shaper> = {
       },
     };
   },
-  "aws:iam/role:Role": ({ inputs, name }) => {
+  [TYPE.role]: ({ inputs, name }) => {
     const roleName = (inputs.name as string) ?? `${name}-${stableHex(name, 7)}`;
     return {
       id: roleName,
@@ -293,20 +294,20 @@ const SHAPERS: Record<string, Shaper> = {
       },
     };
   },
-  "aws:iam/policy:Policy": ({ inputs, name }) => {
+  [TYPE.policy]: ({ inputs, name }) => {
     const policyName = (inputs.name as string) ?? `${name}-${stableHex(name, 7)}`;
     const policyArn = `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy/${policyName}`;
     return { id: policyArn, state: { ...inputs, name: policyName, arn: policyArn } };
   },
-  "aws:iam/rolePolicy:RolePolicy": ({ inputs, name }) => ({
+  [TYPE.rolePolicy]: ({ inputs, name }) => ({
     id: `${String(inputs.role)}:${(inputs.name as string) ?? name}`,
     state: { ...inputs, name: (inputs.name as string) ?? name },
   }),
-  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ({ inputs, hex }) => ({
+  [TYPE.rolePolicyAttachment]: ({ inputs, hex }) => ({
     id: `${String(inputs.role)}-${hex(8)}`,
     state: { ...inputs },
   }),
-  "aws:iam/instanceProfile:InstanceProfile": ({ inputs, name }) => {
+  [TYPE.instanceProfile]: ({ inputs, name }) => {
     const profileName = (inputs.name as string) ?? `${name}-${stableHex(name, 7)}`;
     return {
       id: profileName,
@@ -317,14 +318,14 @@ const SHAPERS: Record<string, Shaper> = {
       },
     };
   },
-  "aws:iam/user:User": ({ inputs, name }) => {
+  [TYPE.user]: ({ inputs, name }) => {
     const userName = (inputs.name as string) ?? name;
     return {
       id: userName,
       state: { ...inputs, name: userName, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/${userName}` },
     };
   },
-  "aws:iam/group:Group": ({ inputs, name }) => {
+  [TYPE.group]: ({ inputs, name }) => {
     const groupName = (inputs.name as string) ?? name;
     return {
       id: groupName,
@@ -335,11 +336,11 @@ const SHAPERS: Record<string, Shaper> = {
       },
     };
   },
-  "aws:iam/accessKey:AccessKey": ({ inputs, hex }) => ({
+  [TYPE.accessKey]: ({ inputs, hex }) => ({
     id: `AKIA${hex(16).toUpperCase()}`,
     state: { ...inputs, secret: `mock-secret-${hex(24)}`, status: "Active" },
   }),
-  "aws:s3/bucket:Bucket": ({ inputs, name, region }) => {
+  [TYPE.bucket]: ({ inputs, name, region }) => {
     const bucket = (inputs.bucket as string) ?? `${name}-${stableHex(name, 7)}`;
     return {
       id: bucket,
@@ -353,18 +354,18 @@ const SHAPERS: Record<string, Shaper> = {
       },
     };
   },
-  "aws:s3/bucketPolicy:BucketPolicy": ({ inputs }) => ({
+  [TYPE.bucketPolicy]: ({ inputs }) => ({
     id: String(inputs.bucket),
     state: { ...inputs },
   }),
-  "aws:dynamodb/table:Table": ({ inputs, name, region }) => {
+  [TYPE.table]: ({ inputs, name, region }) => {
     const tableName = (inputs.name as string) ?? name;
     return {
       id: tableName,
       state: { ...inputs, name: tableName, arn: arn("dynamodb", region, `table/${tableName}`) },
     };
   },
-  "aws:ec2/vpcEndpoint:VpcEndpoint": (ctx) => {
+  [TYPE.vpcEndpoint]: (ctx) => {
     const { inputs, hex, region } = ctx;
     const id = `vpce-${hex(17)}`;
     const type = (inputs.vpcEndpointType as string) ?? "Gateway";
@@ -392,7 +393,7 @@ const SHAPERS: Record<string, Shaper> = {
     }
     return { id, state };
   },
-  "aws:ec2/vpcEndpointService:VpcEndpointService": ({ inputs, hex, region, engine }) => {
+  [TYPE.vpcEndpointService]: ({ inputs, hex, region, engine }) => {
     const id = `vpce-svc-${hex(17)}`;
     const lbArns = (inputs.networkLoadBalancerArns as string[] | undefined) ?? [];
     const azs = [...new Set(lbArns.flatMap((a) => engine.loadBalancerAzs(a)))].sort();
@@ -409,7 +410,7 @@ const SHAPERS: Record<string, Shaper> = {
       },
     };
   },
-  "aws:lb/loadBalancer:LoadBalancer": ({ inputs, hex, region, name, engine }) => {
+  [TYPE.loadBalancer]: ({ inputs, hex, region, name, engine }) => {
     const kind = inputs.loadBalancerType === "network" ? "net" : "app";
     const lbName = (inputs.name as string) ?? `${name}`.slice(0, 24);
     const lbArn = arn("elasticloadbalancing", region, `loadbalancer/${kind}/${lbName}/${hex(16)}`);
@@ -435,23 +436,23 @@ const SHAPERS: Record<string, Shaper> = {
       },
     };
   },
-  "aws:lb/targetGroup:TargetGroup": ({ inputs, hex, region, name }) => {
+  [TYPE.targetGroup]: ({ inputs, hex, region, name }) => {
     const tgName = (inputs.name as string) ?? name.slice(0, 24);
     const tgArn = arn("elasticloadbalancing", region, `targetgroup/${tgName}/${hex(16)}`);
     return { id: tgArn, state: { ...inputs, arn: tgArn, name: tgName } };
   },
-  "aws:lb/listener:Listener": ({ inputs, hex, region }) => {
+  [TYPE.listener]: ({ inputs, hex, region }) => {
     const listenerArn = arn("elasticloadbalancing", region, `listener/net/lab/${hex(16)}`);
     return { id: listenerArn, state: { ...inputs, arn: listenerArn } };
   },
   // The provider's id is `<service id>_<endpoint id>`; accepting makes the endpoint available.
-  "aws:ec2/networkInsightsPath:NetworkInsightsPath": ({ inputs, hex, region }) => {
+  [TYPE.networkInsightsPath]: ({ inputs, hex, region }) => {
     const id = `nip-${hex(17)}`;
     return { id, state: { ...inputs, arn: arn("ec2", region, `network-insights-path/${id}`) } };
   },
   // Finished, as `waitForCompletion` leaves it. Whether AWS finds a path is not the engine's to
   // guess: `pathFound` stays unset unless a spec shapes it (defineShape).
-  "aws:ec2/networkInsightsAnalysis:NetworkInsightsAnalysis": ({ inputs, hex, region }) => {
+  [TYPE.networkInsightsAnalysis]: ({ inputs, hex, region }) => {
     const id = `nia-${hex(17)}`;
     return {
       id,
@@ -462,16 +463,11 @@ const SHAPERS: Record<string, Shaper> = {
       },
     };
   },
-  "aws:ec2/vpcEndpointConnectionAccepter:VpcEndpointConnectionAccepter": ({ inputs }) => ({
+  [TYPE.vpcEndpointConnectionAccepter]: ({ inputs }) => ({
     id: `${String(inputs.vpcEndpointServiceId)}_${String(inputs.vpcEndpointId)}`,
     state: { ...inputs, vpcEndpointState: "available" },
   }),
-  "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint": ({
-    inputs,
-    hex,
-    region,
-    engine,
-  }) => {
+  [TYPE.instanceConnectEndpoint]: ({ inputs, hex, region, engine }) => {
     const id = `eice-${hex(17)}`;
     const subnetId = String(inputs.subnetId);
     return {
@@ -754,9 +750,7 @@ export class MockEngine {
 
   /** @internal */
   subnetMapsPublicIp(subnetId: string): boolean {
-    const subnet = this.resources.find(
-      (r) => r.type === "aws:ec2/subnet:Subnet" && r.id === subnetId,
-    );
+    const subnet = this.resources.find((r) => r.type === TYPE.subnet && r.id === subnetId);
     return subnet?.inputs.mapPublicIpOnLaunch === true;
   }
 
