@@ -2,7 +2,7 @@
  * The program started as the Pulumi CLI's nodejs language host starts it: `@pulumi/pulumi/cmd/run`
  * with the CLI's flags, PULUMI_CONFIG and the runtime options of Pulumi.yaml, against the gRPC
  * engine and monitor of harness/language-host.ts. Each run spawns one program (~2 s), so there
- * are three: a preview, an update and a config error.
+ * are three: a preview, an update and a config error, started together before the specs read them.
  */
 import { strict as assert } from "assert";
 import { ProgramRun, Registration, runLikeTheCli } from "../../harness/language-host";
@@ -43,28 +43,39 @@ function assertS3GatewayGraph(run: ProgramRun): void {
 
 describe("the program started as the Pulumi CLI starts it", function () {
   this.timeout(60_000);
+  let runs: Promise<ProgramRun>[];
+
+  before(() => {
+    runs = [
+      runLikeTheCli({ stack: STACK, config: { scenario: STACK }, dryRun: true }),
+      runLikeTheCli({ stack: STACK, config: { scenario: STACK }, dryRun: false }),
+      runLikeTheCli({
+        stack: STACK,
+        config: { scenario: STACK, bucketPolicyMode: "deny-all" },
+        dryRun: true,
+        measure: true,
+      }),
+    ];
+    // Each spec awaits its own run; the others' failures are theirs to report.
+    for (const run of runs) run.catch(() => undefined);
+  });
 
   it("previews the s3-gateway lab: every resource registered, its outputs unknown", async () => {
-    const run = await runLikeTheCli({ stack: STACK, config: { scenario: STACK }, dryRun: true });
+    const run = await runs[0];
     assertS3GatewayGraph(run);
     // A preview answers new resources with their inputs only: the endpoint's id is not known.
     assert.equal(run.outputs.gatewayEndpointId, undefined);
   });
 
   it("updates the s3-gateway lab: stack outputs resolve from the engine's answers", async () => {
-    const run = await runLikeTheCli({ stack: STACK, config: { scenario: STACK }, dryRun: false });
+    const run = await runs[1];
     assertS3GatewayGraph(run);
     assert.match(String(run.outputs.gatewayEndpointId), /^vpce-[0-9a-f]{17}$/);
     assert.ok(Array.isArray(run.outputs.checks), "checks resolved");
   });
 
   it("shows a bad config value as one line naming the key, with no stack, in well under 5 s of CPU", async () => {
-    const run = await runLikeTheCli({
-      stack: STACK,
-      config: { scenario: STACK, bucketPolicyMode: "deny-all" },
-      dryRun: true,
-      measure: true,
-    });
+    const run = await runs[2];
     assert.deepEqual(errors(run), [
       'config "bucketPolicyMode" (scenario s3-gateway) must be one of deny-outside-endpoint, allow-only, deny-through-endpoint; got "deny-all"',
     ]);
