@@ -824,7 +824,7 @@ class RecordingMonitor extends MockMonitor {
     // (registerResource, readResource): replacing it is the smallest change that keeps the rest.
     Object.assign(this, {
       newUrn: (parent: string, type: string, name: string) =>
-        resourceUrn(settings.getStack(), settings.getProject(), parent || undefined, type, name),
+        resourceUrn(engine.stackName, PROJECT, parent || undefined, type, name),
     });
   }
 

@@ -9,7 +9,12 @@ import { checkExpectations } from "../../model/connectivity";
 import { fromStackExport, stackOutputs } from "../../model/graph";
 import { SCENARIOS } from "../../scenarios";
 import { Expectation } from "../../scenarios/scenario";
-import { fixturePath, toStackExport } from "../fixtures/make-stack-export";
+import {
+  exportScenario,
+  fixturePath,
+  fixtureText,
+  toStackExport,
+} from "../fixtures/make-stack-export";
 import { graphOf } from "./plans";
 import { TYPE } from "../../model/type-tokens";
 
@@ -59,4 +64,23 @@ describe("the connectivity model on a stack export", () => {
       );
     });
   }
+});
+
+describe("the committed stack export fixture", () => {
+  it("is what test/fixtures/make-stack-export.ts writes for the lab as it is now", async () => {
+    const fresh = await fixtureText("s3-gateway", await exportScenario("s3-gateway"));
+    assert.equal(
+      fs.readFileSync(fixturePath("s3-gateway"), "utf8"),
+      fresh,
+      "stale fixture: run `npx tsx test/fixtures/make-stack-export.ts`",
+    );
+  });
+
+  it("names one stack in every URN, the lab's own, as a real export does", () => {
+    const exported = JSON.parse(fs.readFileSync(fixturePath("s3-gateway"), "utf8")) as {
+      deployment: { resources: { urn: string }[] };
+    };
+    const stacks = new Set(exported.deployment.resources.map((r) => r.urn.split("::")[0]));
+    assert.deepEqual([...stacks], ["urn:pulumi:s3-gateway"]);
+  });
 });
