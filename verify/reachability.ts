@@ -7,17 +7,11 @@
 import { evaluate, ModelError } from "../model/connectivity";
 import { describeTarget } from "../model/expectations";
 import type { GraphResource } from "../model/graph";
+import type { ReachabilityOutput } from "../scenarios/common";
 import type { Row } from "./compare";
 
-/** One analysis as the stack exports it (scenarios/common.ts ReachabilityOutput). */
-export interface Analysis {
-  from: string;
-  probe: string;
-  port: number;
-  analysisId: string;
-  status: string;
-  pathFound?: boolean;
-}
+/** One analysis as the stack exports it. */
+export type Analysis = ReachabilityOutput;
 
 export type AnalysisState = "agree" | "DIFFER" | "no verdict";
 
