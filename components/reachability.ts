@@ -11,6 +11,12 @@ export interface ReachabilityPathArgs {
   destination: pulumi.Input<string>;
   /** The TCP port at the destination (1-65535). */
   port: number;
+  /**
+   * The address the traffic comes from. Set it when the source is an internet gateway: the
+   * analyzer then checks the security group rules that admit that address (a bastion's
+   * adminCidr), not those of some address of its choosing.
+   */
+  sourceIp?: pulumi.Input<string>;
 }
 
 export interface ReachabilityArgs {
@@ -61,6 +67,7 @@ export class Reachability extends pulumi.ComponentResource {
           destination: p.destination,
           protocol: "tcp",
           destinationPort: p.port,
+          ...(p.sourceIp === undefined ? {} : { sourceIp: p.sourceIp }),
           tags: { Name: resourceName },
         },
         { parent: this },

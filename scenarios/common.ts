@@ -330,6 +330,12 @@ export interface PathEnds {
   endpoints?: Record<string, pulumi.Input<string>>;
   /** The internet gateway of a host's VPC, for requests that enter there from outside. */
   internetGateways?: Record<string, pulumi.Input<string>>;
+  /**
+   * The laptop's address (a bastion's adminCidr): a path entering at an internet gateway starts
+   * there, so the analyzer judges the rules that admit the laptop. Without it such a path is left
+   * out rather than analysed from an address the lab never admits.
+   */
+  laptopAddress?: string;
 }
 
 /** One analysed expectation, as the `reachability` output lists it for `npm run verify`. */
@@ -360,14 +366,26 @@ export function reachabilityOutputs(
   };
   const paths = new Map<
     string,
-    { path: AnalyzerPath; source: pulumi.Input<string>; destination: pulumi.Input<string> }
+    {
+      path: AnalyzerPath;
+      source: pulumi.Input<string>;
+      destination: pulumi.Input<string>;
+      sourceIp?: string;
+    }
   >();
   for (const e of expectations) {
     const path = analyzerPathOf(e, (name) => name in ends.hosts);
     const source = path && idOf(path.source);
     const destination = path && idOf(path.destination);
     if (!path || source === undefined || destination === undefined) continue;
-    paths.set(`${path.from}-${path.probe}`, { path, source, destination });
+    const fromInternet = path.source.kind === "internet-gateway";
+    if (fromInternet && ends.laptopAddress === undefined) continue;
+    paths.set(`${path.from}-${path.probe}`, {
+      path,
+      source,
+      destination,
+      ...(fromInternet ? { sourceIp: ends.laptopAddress } : {}),
+    });
   }
   if (paths.size === 0) return { reachability: pulumi.output([]) };
   const analyzer = new Reachability("reachability", {
@@ -376,6 +394,7 @@ export function reachabilityOutputs(
       source: p.source,
       destination: p.destination,
       port: p.path.port,
+      sourceIp: p.sourceIp,
     })),
   });
   return {

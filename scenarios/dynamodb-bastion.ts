@@ -202,6 +202,7 @@ export const dynamodbBastion: Scenario = {
           hosts: { [BASTION]: bastion },
           endpoints: endpointType === "interface" ? { [ENDPOINT]: endpoint.endpointId } : {},
           internetGateways: vpc.internetGateway ? { [BASTION]: vpc.internetGateway.id } : {},
+          laptopAddress: adminCidr.split("/")[0],
         }),
         ...(labUser
           ? {

@@ -36,17 +36,22 @@ describe("reachabilityAnalyzer", function () {
     ]);
   });
 
-  it("analyses SSH to the bastion from its internet gateway", async () => {
+  it("analyses SSH to the bastion from its internet gateway, from the admin address", async () => {
     await runLab("dynamodb-bastion", {
-      adminCidr: "203.0.113.10/32",
+      adminCidr: "198.51.100.7/32",
       reachabilityAnalyzer: "true",
     });
     const [path] = engine.ofType(TYPE.networkInsightsPath);
     const igw = engine.get(TYPE.internetGateway, "lab-igw");
     const bastion = engine.get(TYPE.instance, "bastion-instance");
     assert.deepEqual(
-      [path.inputs.source, path.inputs.destination, path.inputs.destinationPort],
-      [igw.id, bastion.id, 22],
+      [
+        path.inputs.source,
+        path.inputs.sourceIp,
+        path.inputs.destination,
+        path.inputs.destinationPort,
+      ],
+      [igw.id, "198.51.100.7", bastion.id, 22],
     );
     assert.equal(engine.ofType(TYPE.networkInsightsPath).length, 1);
   });
